@@ -1,0 +1,193 @@
+/**
+ * The one contract every channel adapter implements.
+ *
+ * An adapter is a bag of pure functions: it never touches the database and never
+ * runs an HTTP server. The server hands it the raw inbound request plus an
+ * {@link AdapterContext} and stores whatever comes back; for outbound it calls
+ * `send`, which talks to the provider through the injected `ctx.fetch`.
+ */
+import type { z } from 'zod';
+
+export type InboxKind =
+  | 'email'
+  | 'sms'
+  | 'whatsapp'
+  | 'webchat'
+  | 'slack'
+  | 'messenger'
+  | 'instagram'
+  | 'telegram'
+  | 'api';
+
+export type IdentityKind =
+  | 'email'
+  | 'phone'
+  | 'slack'
+  | 'messenger'
+  | 'instagram'
+  | 'telegram'
+  | 'webchat'
+  | 'api';
+
+/** A provider's webhook call exactly as received. */
+export interface InboundRequest {
+  method: string;
+  /** Full public URL the provider called (scheme, host, path, query). */
+  url: string;
+  /** Header names lower-cased; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Body decoded as UTF-8, byte-for-byte as received (signatures are computed over it). */
+  rawBody: string;
+}
+
+export interface AdapterContext<C = unknown, S = unknown> {
+  inbox: { id: string; publicToken: string; kind: InboxKind };
+  /** Already validated with the adapter's `credentialsSchema`. */
+  credentials: C;
+  /** Already validated with the adapter's `settingsSchema`. */
+  settings: S;
+  /** Used for every outbound HTTP call (inject a fake in tests). */
+  fetch: typeof fetch;
+  now: () => Date;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+export interface NormalizedIdentity {
+  kind: IdentityKind;
+  /** Normalized: lower-cased email, E.164 phone, `<inboxId>:<externalId>` for api… */
+  address: string;
+  /**
+   * How far the address can be trusted for matching contacts (see server ingest rules):
+   * - `true`: proven (signed widget identity, provider-verified sender); stored as verified.
+   * - omitted: asserted by an authenticated channel (the From of a mail, the phone of an SMS,
+   *   an integrator's email): matches an existing contact.
+   * - `false`: an unproven claim (an email typed into a chat form): never merges into an existing contact.
+   */
+  verified?: boolean;
+}
+
+export interface NormalizedContact {
+  name?: string;
+  company?: string;
+  /** At least one; addresses already normalized. */
+  identities: NormalizedIdentity[];
+  attributes?: Record<string, unknown>;
+}
+
+export interface InboundAttachment {
+  name: string;
+  contentType: string;
+  size?: number;
+  /** Remote location (the server downloads or proxies it). */
+  url?: string;
+  /** Inline bytes (e.g. MIME parts). */
+  content?: Uint8Array;
+  /** For inline images referenced from html (`cid:`). */
+  contentId?: string;
+}
+
+export interface InboundMessage {
+  /** Provider's id; the server dedupes on (inbox, providerMessageId). */
+  providerMessageId: string;
+  /** Groups messages into one conversation when the channel has threads. */
+  threadKey?: string;
+  contact: NormalizedContact;
+  /** Plain text (always present, possibly ''). */
+  text: string;
+  /** Raw, UNSANITIZED html as received; the server sanitizes before storing/rendering. */
+  html?: string;
+  subject?: string;
+  attachments: InboundAttachment[];
+  occurredAt: Date;
+  metadata: Record<string, unknown>;
+}
+
+export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StatusUpdate {
+  /** Id returned earlier as `SendResult.providerMessageId`. */
+  providerMessageId: string;
+  status: DeliveryState;
+  error?: string;
+  occurredAt: Date;
+}
+
+export interface ParsedInbound {
+  messages: InboundMessage[];
+  statuses: StatusUpdate[];
+}
+
+export interface HandshakeResponse {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+export interface OutboundMessage {
+  /** Our message id (stable across retries). */
+  id: string;
+  conversation: { id: string; number: number; threadKey: string | null; subject: string | null };
+  contact: { id: string; name: string | null; identities: NormalizedIdentity[] };
+  text: string;
+  html?: string | null;
+  author: { name: string } | null;
+  attachments: Array<{ name: string; contentType: string; size: number; url?: string }>;
+  inReplyTo?: { providerMessageId: string } | null;
+}
+
+export interface SendResult {
+  providerMessageId: string;
+  status?: 'sent' | 'delivered';
+  metadata?: Record<string, unknown>;
+}
+
+export interface ChannelAdapter<C = unknown, S = unknown> {
+  kind: InboxKind;
+  credentialsSchema: z.ZodType<C>;
+  settingsSchema: z.ZodType<S>;
+  /** Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back, or null. */
+  handshake?(req: InboundRequest, ctx: AdapterContext<C, S>): HandshakeResponse | null;
+  /** Authenticates the request (signature, token…). Never throws for bad input. */
+  verify(req: InboundRequest, ctx: AdapterContext<C, S>): VerifyResult | Promise<VerifyResult>;
+  /** Throws ChannelError with code 'malformed_payload' on bad input. Only call after verify() said ok. */
+  parse(req: InboundRequest, ctx: AdapterContext<C, S>): ParsedInbound;
+  /** Throws ChannelError: transient=true for retryable (5xx, 429, 408, network), false for permanent (other 4xx, invalid recipient). */
+  send(msg: OutboundMessage, ctx: AdapterContext<C, S>): Promise<SendResult>;
+}
+
+/** Codes used by the shipped adapters and helpers; adapters may add their own. */
+export type ChannelErrorCode =
+  | 'malformed_payload'
+  | 'not_configured'
+  | 'network_error'
+  | 'timeout'
+  | 'rate_limited'
+  | 'provider_error'
+  | 'unauthorized'
+  | 'rejected'
+  | 'invalid_recipient';
+
+export class ChannelError extends Error {
+  readonly code: string;
+  /** True when retrying later may succeed (5xx, 429, 408, network, timeout). */
+  readonly transient: boolean;
+  /** HTTP status the provider answered with, if any. */
+  readonly providerStatus?: number;
+
+  constructor(
+    code: ChannelErrorCode | (string & {}),
+    message: string,
+    opts: { transient?: boolean; providerStatus?: number; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ChannelError';
+    this.code = code;
+    this.transient = opts.transient ?? false;
+    if (opts.providerStatus !== undefined) this.providerStatus = opts.providerStatus;
+  }
+}
+
+export function isChannelError(err: unknown): err is ChannelError {
+  return err instanceof ChannelError;
+}

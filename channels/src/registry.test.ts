@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { apiAdapter } from './api/adapter.ts';
+import type { ChannelAdapter } from './contract.ts';
+import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
+
+describe('registry', () => {
+  it('has the API adapter registered', () => {
+    expect(getAdapter('api')).toBe(apiAdapter);
+    expect(listAdapterKinds()).toContain('api');
+  });
+
+  it('returns undefined for kinds without an adapter and accepts new ones', () => {
+    expect(getAdapter('telegram')).toBeUndefined();
+    const telegram: ChannelAdapter = { ...apiAdapter, kind: 'telegram' } as ChannelAdapter;
+    registerAdapter(telegram);
+    expect(getAdapter('telegram')).toBe(telegram);
+  });
+});

@@ -1,0 +1,25 @@
+import { apiAdapter } from './api/adapter.ts';
+import type { ChannelAdapter, InboxKind } from './contract.ts';
+
+// Adapters are stored type-erased: the server validates credentials/settings with
+// the adapter's own schemas before building a context, so C/S line up at runtime.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyAdapter = ChannelAdapter<any, any>;
+
+const adapters = new Map<InboxKind, AnyAdapter>();
+
+/** Registers (or replaces) the adapter for its `kind`. */
+export function registerAdapter(adapter: AnyAdapter): void {
+  adapters.set(adapter.kind, adapter);
+}
+
+export function getAdapter(kind: InboxKind): ChannelAdapter | undefined {
+  return adapters.get(kind);
+}
+
+/** Kinds with an adapter available (e.g. to offer in the "new inbox" UI). */
+export function listAdapterKinds(): InboxKind[] {
+  return [...adapters.keys()];
+}
+
+registerAdapter(apiAdapter);

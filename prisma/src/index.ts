@@ -1,0 +1,102 @@
+// @switchboard/db: the Prisma client on PostgreSQL (DATABASE_URL) or on an embedded PGlite (SWITCHBOARD_DATA_DIR).
+// The only module that imports the generated client: other packages import types and enums from here.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/client.ts';
+
+export type * from '../generated/client.ts';
+export * from '../generated/enums.ts';
+export { Prisma, $Enums } from '../generated/client.ts';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export type Database = {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+};
+
+export type OpenDatabaseOptions = {
+  /** postgres://… : use PostgreSQL. Without it, an embedded PGlite. */
+  url?: string;
+  /** Embedded mode: the database lives in `<dataDir>/pglite` (created if missing). Without it: in memory. */
+  dataDir?: string;
+  /** Apply pending migrations (prisma/migrations) before returning. */
+  migrate?: boolean;
+  logger?: (msg: string) => void;
+  /** Embedded mode: use this already open PGlite instead of opening one (closed by close()). */
+  pglite?: PGlite;
+  /** PostgreSQL: maximum connections of the pool (pg's default: 10). */
+  poolSize?: number;
+};
+
+/** The PGlite data directory openDatabase uses for a given SWITCHBOARD_DATA_DIR. */
+export function pgliteDir(dataDir: string): string {
+  return join(resolve(dataDir), 'pglite');
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const log = opts.logger ?? (() => {});
+  const migrate = async (target: string | PGlite) => {
+    if (!opts.migrate) return;
+    const { migrateDeploy } = await import('./migrate.ts');
+    const started = performance.now();
+    const applied = await migrateDeploy(target);
+    const ms = Math.round(performance.now() - started);
+    log(applied.length ? `db: applied migrations ${applied.join(', ')} (${ms} ms)` : `db: schema up to date (${ms} ms)`);
+  };
+
+  if (opts.url) {
+    await migrate(opts.url);
+    const adapter = new PrismaPg({ connectionString: opts.url, ...(opts.poolSize ? { max: opts.poolSize } : {}) });
+    const prisma = new PrismaClient({ adapter });
+    return { prisma, kind: 'postgres', close: once(() => prisma.$disconnect()) };
+  }
+
+  let pglite = opts.pglite;
+  if (!pglite) {
+    if (opts.dataDir) {
+      const dir = pgliteDir(opts.dataDir);
+      await mkdir(dir, { recursive: true });
+      pglite = await PGlite.create({ dataDir: dir });
+    } else {
+      pglite = await PGlite.create();
+    }
+  }
+  const db = pglite;
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    prisma,
+    kind: 'pglite',
+    close: once(async () => {
+      await prisma.$disconnect();
+      if (!db.closed) await db.close();
+    }),
+  };
+}
+
+/**
+ * True for a unique-constraint violation: P2002 from the client, or the driver adapter's
+ * UniqueConstraintViolation (SQLSTATE 23505) from raw queries.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  if (e.code === 'P2002') return true;
+  const cause = e.meta?.driverAdapterError?.cause;
+  return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505' || e.meta?.code === '23505';
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}

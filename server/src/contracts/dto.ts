@@ -1,0 +1,129 @@
+// Wire types shared by the server, the console and integration tests. Types only: no runtime code.
+
+export type Role = 'admin' | 'lead' | 'agent';
+export type Availability = 'online' | 'busy' | 'offline';
+export type InboxKind = 'email' | 'sms' | 'whatsapp' | 'webchat' | 'slack' | 'messenger' | 'instagram' | 'telegram' | 'api';
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type IdentityKind = 'email' | 'phone' | 'slack' | 'messenger' | 'instagram' | 'telegram' | 'webchat' | 'api';
+
+export interface UserDto {
+  id: string;
+  workspaceId: string;
+  email: string;
+  name: string;
+  role: Role;
+  availability: Availability;
+  locale: string | null;
+  createdAt: string;
+}
+
+export interface TeamDto {
+  id: string;
+  name: string;
+  description: string | null;
+  memberIds: string[];
+}
+
+export interface InboxDto {
+  id: string;
+  kind: InboxKind;
+  name: string;
+  publicToken: string;
+  /** The URL to paste into the provider's console. */
+  webhookUrl: string;
+  settings: Record<string, unknown>;
+  syncState: Record<string, unknown>;
+  hasCredentials: boolean;
+  memberIds: string[];
+  createdAt: string;
+}
+
+export interface IdentityDto {
+  id: string;
+  kind: IdentityKind;
+  address: string;
+  verified: boolean;
+  optedOutAt: string | null;
+}
+
+export interface ContactDto {
+  id: string;
+  name: string | null;
+  company: string | null;
+  attributes: Record<string, unknown>;
+  identities: IdentityDto[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationDto {
+  id: string;
+  number: number;
+  inboxId: string;
+  contact: { id: string; name: string | null };
+  status: ConversationStatus;
+  snoozedUntil: string | null;
+  assigneeId: string | null;
+  teamId: string | null;
+  priority: Priority;
+  subject: string | null;
+  threadKey: string | null;
+  labels: string[];
+  lastActivityAt: string;
+  waitingSince: string | null;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  lastMessagePreview: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttachmentDto {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
+}
+
+export interface MessageDto {
+  id: string;
+  conversationId: string;
+  inboxId: string;
+  direction: 'in' | 'out';
+  kind: 'message' | 'note' | 'activity';
+  author: { type: 'contact' | 'agent' | 'system'; id: string | null; name: string | null };
+  text: string;
+  html: string | null;
+  providerMessageId: string | null;
+  deliveryStatus: DeliveryStatus | null;
+  deliveryError: string | null;
+  metadata: Record<string, unknown>;
+  attachments: AttachmentDto[];
+  createdAt: string;
+}
+
+export interface LabelDto {
+  id: string;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface CannedResponseDto {
+  id: string;
+  shortCode: string;
+  content: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or null at the end. */
+  nextCursor: string | null;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}

@@ -1,0 +1,3 @@
+export type * from './dto.ts';
+export type * from './realtime.ts';
+export { EventCursor } from './replay-merge.ts';

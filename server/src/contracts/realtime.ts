@@ -1,0 +1,51 @@
+// Socket.IO event maps shared by the server gateway and every client (console, tests).
+import type { ConversationDto, MessageDto } from './dto.ts';
+
+export interface RealtimeEventMap {
+  'conversation.created': { conversation: ConversationDto };
+  'conversation.updated': { conversation: ConversationDto; changes: string[] };
+  'message.created': { message: MessageDto; conversation: ConversationDto };
+  'message.updated': { message: MessageDto };
+  'assignment.changed': {
+    conversation: ConversationDto;
+    previousAssigneeId: string | null;
+    previousTeamId: string | null;
+  };
+}
+
+export type RealtimeEventType = keyof RealtimeEventMap;
+
+/** One published event. `seq` is gap-free per deployment and increases in commit order. */
+export type RealtimeEvent = {
+  [K in RealtimeEventType]: {
+    seq: number;
+    type: K;
+    workspaceId: string;
+    inboxId: string | null;
+    conversationId: string | null;
+    actor: { type: 'contact' | 'agent' | 'system'; id: string | null };
+    createdAt: string;
+    payload: RealtimeEventMap[K];
+  };
+}[RealtimeEventType];
+
+export interface ServerToClientEvents {
+  /** A live event, or a replayed one (replay: true) after a reconnect. */
+  event: (e: RealtimeEvent & { replay?: boolean }) => void;
+  /** Sent once after the replay that follows every (re)connect; `lastSeq` is the newest replayed seq. */
+  'replay:done': (info: { lastSeq: number; count: number; truncated: boolean }) => void;
+}
+
+export interface ClientToServerEvents {
+  ping: (ack: (now: string) => void) => void;
+}
+
+/**
+ * Handshake auth: `{ token?: string, lastSeq?: number }`. Browsers authenticate with the
+ * session cookie; integrations pass an API token. `lastSeq` is the newest event seq the client
+ * has applied: it receives everything after it (replay) before `replay:done`.
+ */
+export interface HandshakeAuth {
+  token?: string;
+  lastSeq?: number;
+}

@@ -1,0 +1,112 @@
+import type { MessageDto, Page } from '../contracts/dto.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
+import { conversationsRepo } from '../repositories/conversations.ts';
+import { messagesRepo } from '../repositories/messages.ts';
+import type { Store } from '../repositories/store.ts';
+import { assertInboxVisible, assertUser } from './access.ts';
+import type { Actor } from './actor.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { recordEvent } from './events.ts';
+import { toConversationDto, toMessageDto } from './mappers.ts';
+import { OUTBOUND_QUEUE, type OutboundJob } from './outbound.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+
+export interface ComposeInput {
+  text?: string | undefined;
+  html?: string | undefined;
+}
+
+export class MessageService {
+  readonly #store: Store;
+  readonly #jobs: JobQueue;
+  constructor(store: Store, jobs: JobQueue) {
+    this.#store = store;
+    this.#jobs = jobs;
+  }
+
+  async #visibleConversation(actor: Actor, conversationId: string) {
+    const c = await conversationsRepo.get(this.#store.prisma, actor.workspaceId, conversationId);
+    if (!c) throw notFound('Conversation');
+    await assertInboxVisible(this.#store.prisma, actor, c.inboxId);
+    return c;
+  }
+
+  /** Newest first; `cursor` pages back in time. */
+  async list(actor: Actor, conversationId: string, opts: { limit: number; cursor?: string | undefined }): Promise<Page<MessageDto>> {
+    await this.#visibleConversation(actor, conversationId);
+    const before = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    const rows = await messagesRepo.list(this.#store.prisma, actor.workspaceId, conversationId, opts.limit + 1, before);
+    const items = rows.slice(0, opts.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toMessageDto),
+      nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  /** An agent reply: stored as `queued`, sent by the durable outbound job. */
+  reply(actor: Actor, conversationId: string, input: ComposeInput): Promise<MessageDto> {
+    return this.#compose(actor, conversationId, input, 'message');
+  }
+
+  /** A private note: visible to agents only, never sent. */
+  note(actor: Actor, conversationId: string, input: ComposeInput): Promise<MessageDto> {
+    return this.#compose(actor, conversationId, input, 'note');
+  }
+
+  async #compose(actor: Actor, conversationId: string, input: ComposeInput, kind: 'message' | 'note'): Promise<MessageDto> {
+    const user = assertUser(actor);
+    const html = input.html ? sanitizeHtml(input.html) : null;
+    const text = input.text?.trim() || (html ? htmlToText(html) : '');
+    if (!text) throw new AppError('validation_failed', 'A message needs text or html', { fieldErrors: { text: ['Required'] } });
+    await this.#visibleConversation(actor, conversationId);
+
+    return this.#store.transaction(async (tx) => {
+      const c = await conversationsRepo.getForUpdate(tx, actor.workspaceId, conversationId);
+      if (!c) throw notFound('Conversation');
+      const now = new Date();
+      const message = await messagesRepo.create(tx, {
+        workspaceId: actor.workspaceId,
+        conversationId,
+        inboxId: c.inboxId,
+        direction: 'out',
+        kind,
+        authorType: 'agent',
+        authorUserId: user.userId,
+        text,
+        html,
+        deliveryStatus: kind === 'message' ? 'queued' : null,
+        createdAt: now,
+      });
+      const audience = { inboxId: c.inboxId, conversationId };
+      let conversation = c;
+      if (kind === 'message') {
+        conversation = await conversationsRepo.update(tx, actor.workspaceId, conversationId, {
+          lastActivityAt: now,
+          waitingSince: null,
+          lastMessagePreview: preview(text),
+          ...(c.firstResponseAt ? {} : { firstResponseAt: now }),
+        });
+        const job: OutboundJob = { workspaceId: actor.workspaceId, messageId: message.id };
+        await this.#jobs.enqueue(tx, OUTBOUND_QUEUE, { ...job });
+      }
+      await recordEvent(tx, actor, 'message.created', audience, { message: toMessageDto(message), conversation: toConversationDto(conversation) });
+      return toMessageDto(message);
+    });
+  }
+
+  /** Puts a failed outbound message back in the queue. */
+  async retry(actor: Actor, messageId: string): Promise<MessageDto> {
+    const m = await messagesRepo.get(this.#store.prisma, actor.workspaceId, messageId);
+    if (!m) throw notFound('Message');
+    await assertInboxVisible(this.#store.prisma, actor, m.inboxId, 'Message');
+    if (m.deliveryStatus !== 'failed') throw new AppError('conflict', 'Only failed messages can be retried');
+    return this.#store.transaction(async (tx) => {
+      const updated = await messagesRepo.updateDelivery(tx, m.id, { deliveryStatus: 'queued', deliveryError: null });
+      await this.#jobs.enqueue(tx, OUTBOUND_QUEUE, { workspaceId: actor.workspaceId, messageId: m.id });
+      await recordEvent(tx, actor, 'message.updated', { inboxId: m.inboxId, conversationId: m.conversationId }, { message: toMessageDto(updated) });
+      return toMessageDto(updated);
+    });
+  }
+}

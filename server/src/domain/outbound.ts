@@ -1,0 +1,98 @@
+import { ChannelError, type ChannelAdapter, type InboxKind, type OutboundMessage } from '@switchboard/channels';
+import type { SecretBox } from '../lib/crypto.ts';
+import type { Logger } from '../lib/logger.ts';
+import { RetryableError, type JobContext, type JobHandler } from '../jobs/queue.ts';
+import { contactsRepo } from '../repositories/contacts.ts';
+import { conversationsRepo } from '../repositories/conversations.ts';
+import { inboxesRepo } from '../repositories/inboxes.ts';
+import { messagesRepo } from '../repositories/messages.ts';
+import type { Store } from '../repositories/store.ts';
+import { systemActor } from './actor.ts';
+import { recordEvent } from './events.ts';
+import { toMessageDto } from './mappers.ts';
+
+export const OUTBOUND_QUEUE = 'outbound.send';
+
+export interface OutboundJob {
+  workspaceId: string;
+  messageId: string;
+}
+
+export interface OutboundDeps {
+  store: Store;
+  secrets: SecretBox;
+  adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
+  fetch: typeof fetch;
+  log: Logger;
+}
+
+/**
+ * Sends one queued agent reply through its inbox's channel adapter. Transient channel errors
+ * retry with backoff (durable job); a permanent error or the last failed try marks the message
+ * `failed` with the reason. Runs at least once: receivers dedupe on our message id.
+ */
+export class OutboundDelivery implements JobHandler<OutboundJob> {
+  readonly #d: OutboundDeps;
+  constructor(deps: OutboundDeps) {
+    this.#d = deps;
+  }
+
+  async run(job: OutboundJob, _ctx: JobContext): Promise<void> {
+    const { store } = this.#d;
+    const message = await messagesRepo.get(store.prisma, job.workspaceId, job.messageId);
+    if (!message || message.deliveryStatus !== 'queued') return; // already settled: nothing to do
+    const inbox = await inboxesRepo.byId(store.prisma, message.inboxId);
+    const conversation = await conversationsRepo.get(store.prisma, job.workspaceId, message.conversationId);
+    if (!inbox || !conversation) throw new Error('inbox or conversation no longer exists');
+    const contact = await contactsRepo.get(store.prisma, job.workspaceId, conversation.contactId);
+    const adapter = this.#d.adapterFor(inbox.kind);
+    if (!adapter) throw new Error(`no channel adapter for ${inbox.kind}`);
+
+    const credentials = adapter.credentialsSchema.parse(inbox.credentials ? this.#d.secrets.open(inbox.credentials) : {});
+    const settings = adapter.settingsSchema.parse(inbox.settings ?? {});
+    const outbound: OutboundMessage = {
+      id: message.id,
+      conversation: { id: conversation.id, number: conversation.number, threadKey: conversation.threadKey, subject: conversation.subject },
+      contact: {
+        id: conversation.contactId,
+        name: contact?.name ?? null,
+        identities: (contact?.identities ?? []).map((i) => ({ kind: i.kind, address: i.address, verified: i.verified })),
+      },
+      text: message.text,
+      html: message.html,
+      author: message.authorUser ? { name: message.authorUser.name } : null,
+      attachments: message.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+      inReplyTo: null,
+    };
+    try {
+      const result = await adapter.send(outbound, {
+        inbox: { id: inbox.id, publicToken: inbox.publicToken, kind: inbox.kind },
+        credentials,
+        settings,
+        fetch: this.#d.fetch,
+        now: () => new Date(),
+      });
+      await store.transaction(async (tx) => {
+        const updated = await messagesRepo.updateDelivery(tx, message.id, {
+          deliveryStatus: result.status ?? 'sent',
+          deliveryError: null,
+          providerMessageId: result.providerMessageId,
+        });
+        await recordEvent(tx, systemActor(job.workspaceId), 'message.updated', { inboxId: inbox.id, conversationId: conversation.id }, { message: toMessageDto(updated) });
+      });
+    } catch (err) {
+      if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async onFailure(job: OutboundJob, error: Error): Promise<void> {
+    const { store } = this.#d;
+    await store.transaction(async (tx) => {
+      const message = await messagesRepo.get(tx, job.workspaceId, job.messageId);
+      if (!message || message.deliveryStatus !== 'queued') return;
+      const updated = await messagesRepo.updateDelivery(tx, message.id, { deliveryStatus: 'failed', deliveryError: error.message.slice(0, 1000) });
+      await recordEvent(tx, systemActor(job.workspaceId), 'message.updated', { inboxId: message.inboxId, conversationId: message.conversationId }, { message: toMessageDto(updated) });
+    });
+  }
+}

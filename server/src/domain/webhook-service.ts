@@ -1,0 +1,79 @@
+import { ChannelError, type AdapterContext, type ChannelAdapter, type InboundRequest, type InboxKind, type HandshakeResponse } from '@switchboard/channels';
+import type { SecretBox } from '../lib/crypto.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import { inboxesRepo } from '../repositories/inboxes.ts';
+import type { Store } from '../repositories/store.ts';
+import type { IngestService } from './ingest-service.ts';
+
+export interface WebhookOutcome {
+  handshake?: HandshakeResponse;
+  received: number;
+  duplicates: number;
+  statuses: number;
+}
+
+export interface WebhookDeps {
+  store: Store;
+  secrets: SecretBox;
+  ingest: IngestService;
+  adapterFor: (k: InboxKind) => ChannelAdapter | undefined;
+  fetch: typeof fetch;
+  log: Logger;
+}
+
+/**
+ * The edge between providers and the ingest path: find the inbox by its public token, let its
+ * adapter verify (401, nothing stored) and parse (400, nothing stored), then ingest.
+ */
+export class WebhookService {
+  readonly #d: WebhookDeps;
+  constructor(deps: WebhookDeps) {
+    this.#d = deps;
+  }
+
+  async handle(kind: string, token: string, req: InboundRequest): Promise<WebhookOutcome> {
+    const inbox = await inboxesRepo.byPublicToken(this.#d.store.prisma, token);
+    if (!inbox || inbox.kind !== kind || inbox.disabledAt) throw notFound('Inbox');
+    const adapter = this.#d.adapterFor(inbox.kind);
+    if (!adapter) throw notFound('Channel');
+    const ctx = this.#context(adapter, inbox);
+
+    const handshake = adapter.handshake?.(req, ctx);
+    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0 };
+
+    const verdict = await adapter.verify(req, ctx);
+    if (!verdict.ok) {
+      this.#d.log.warn({ inboxId: inbox.id, reason: verdict.reason }, 'webhook signature rejected');
+      throw new AppError('invalid_signature', `Signature verification failed: ${verdict.reason}`);
+    }
+    let parsed;
+    try {
+      parsed = adapter.parse(req, ctx);
+    } catch (err) {
+      if (err instanceof ChannelError) throw new AppError('malformed_payload', err.message);
+      throw err;
+    }
+    const results = await this.#d.ingest.ingest(inbox, parsed.messages);
+    const statuses = await this.#d.ingest.applyStatuses(inbox, parsed.statuses);
+    const created = results.filter((r) => r.created).length;
+    return { received: created, duplicates: results.length - created, statuses };
+  }
+
+  #context(adapter: ChannelAdapter, inbox: { id: string; publicToken: string; kind: InboxKind; credentials: string | null; settings: unknown }): AdapterContext {
+    let credentials: unknown;
+    try {
+      credentials = adapter.credentialsSchema.parse(inbox.credentials ? this.#d.secrets.open(inbox.credentials) : {});
+    } catch (err) {
+      this.#d.log.error({ err, inboxId: inbox.id }, 'inbox credentials are unusable');
+      throw new AppError('invalid_signature', 'This inbox is not configured to receive webhooks');
+    }
+    return {
+      inbox: { id: inbox.id, publicToken: inbox.publicToken, kind: inbox.kind },
+      credentials,
+      settings: adapter.settingsSchema.parse(inbox.settings ?? {}),
+      fetch: this.#d.fetch,
+      now: () => new Date(),
+    };
+  }
+}

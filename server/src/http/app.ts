@@ -1,0 +1,49 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Config } from '../config.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Services } from '../services.ts';
+import type { AppEnv } from './env.ts';
+import { errorBody, handleError } from './errors.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { inboxRoutes } from './routes/inboxes.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { serveConsole } from './static.ts';
+
+/** The whole HTTP surface: /healthz, /api (REST + OpenAPI), /webhooks, and the console at /. */
+export function createApp(services: Services, config: Config, log: Logger) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(handleError(log));
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+
+  app.get('/healthz', async (c) => {
+    try {
+      await services.store.prisma.$queryRaw`SELECT 1`;
+      return c.json({ status: 'ok', storage: services.store.kind }, 200);
+    } catch {
+      return c.json({ status: 'unavailable', storage: services.store.kind }, 503);
+    }
+  });
+
+  const api = new OpenAPIHono<AppEnv>();
+  api.route('/', sessionRoutes(config.secureCookies));
+  api.route('/', conversationRoutes());
+  api.route('/', inboxRoutes());
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A personal API token (sb_…)' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session', description: 'Session cookie; writes need the X-CSRF-Token header' });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Switchboard API', version: '1.0.0', description: 'REST API of Switchboard, the omnichannel inbox. Errors: { error: { code, message, details } }.' },
+    servers: [{ url: `${config.publicUrl}/api` }],
+  });
+  api.notFound((c) => c.json(errorBody('not_found', 'No such endpoint'), 404));
+  app.route('/api', api);
+  app.route('/webhooks', webhookRoutes(config.publicUrl));
+  serveConsole(app, config.webDir);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,142 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireAuth } from '../middleware/auth.ts';
+import { body, errorResponses, json, router, security } from '../openapi.ts';
+import { ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
+
+const ListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .openapi({ description: 'Comma-separated statuses, e.g. open,pending' })
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const parts = s.split(',').map((p) => p.trim());
+      const parsed = z.array(StatusSchema).safeParse(parts);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: 'Unknown status' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  assignee: z.union([Uuid, z.enum(['me', 'none'])]).optional(),
+  team: z.union([Uuid, z.literal('none')]).optional(),
+  inboxId: Uuid.optional(),
+  label: z.string().max(100).optional(),
+  contactId: Uuid.optional(),
+  limit: Limit,
+  cursor: z.string().max(200).optional(),
+});
+
+const Patch = z
+  .object({
+    status: StatusSchema.optional(),
+    snoozedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    assigneeId: Uuid.nullable().optional(),
+    teamId: Uuid.nullable().optional(),
+    priority: PrioritySchema.optional(),
+    labels: z.array(z.string().min(1).max(100)).max(50).optional(),
+  })
+  .openapi('ConversationPatch');
+
+const Compose = z
+  .object({ text: z.string().max(100_000).optional(), html: z.string().max(500_000).optional() })
+  .refine((v) => Boolean(v.text?.trim() || v.html?.trim()), { message: 'text or html is required', path: ['text'] })
+  .openapi('Compose');
+
+const MessagesQuery = z.object({ limit: Limit, cursor: z.string().max(200).optional() });
+
+export function conversationRoutes() {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/conversations',
+      tags: ['conversations'],
+      summary: 'List conversations you may see, newest activity first (keyset pagination)',
+      security,
+      middleware: [requireAuth] as const,
+      request: { query: ListQuery },
+      responses: { 200: json(page(ConversationSchema, 'ConversationPage').extend({ total: z.number().int() })), ...errorResponses },
+    }),
+    async (c) => c.json(await c.get('services').conversations.list(c.get('actor'), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/conversations/{id}', tags: ['conversations'], summary: 'Get a conversation', security,
+      middleware: [requireAuth] as const, request: { params: IdParam }, responses: { 200: json(ConversationSchema), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').conversations.get(c.get('actor'), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/conversations/{id}',
+      tags: ['conversations'],
+      summary: 'Change status (snooze with snoozedUntil), assignee, team, priority or labels',
+      security,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, ...body(Patch) },
+      responses: { 200: json(ConversationSchema), ...errorResponses },
+    }),
+    async (c) => c.json(await c.get('services').conversations.update(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/conversations/{id}/messages',
+      tags: ['messages'],
+      summary: 'Messages of a conversation, newest first; pass nextCursor to page back',
+      security,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, query: MessagesQuery },
+      responses: { 200: json(page(MessageSchema, 'MessagePage')), ...errorResponses },
+    }),
+    async (c) => c.json(await c.get('services').messages.list(c.get('actor'), c.req.valid('param').id, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/conversations/{id}/messages',
+      tags: ['messages'],
+      summary: "Reply to the customer on the conversation's channel (queued, then sent by a durable job)",
+      security,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, ...body(Compose) },
+      responses: { 201: json(MessageSchema, 'Queued'), ...errorResponses },
+    }),
+    async (c) => c.json(await c.get('services').messages.reply(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/conversations/{id}/notes',
+      tags: ['messages'],
+      summary: 'Add a private note (agents only, never sent)',
+      security,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, ...body(Compose) },
+      responses: { 201: json(MessageSchema, 'Created'), ...errorResponses },
+    }),
+    async (c) => c.json(await c.get('services').messages.note(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/messages/{id}/retry',
+      tags: ['messages'],
+      summary: 'Send a failed message again',
+      security,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: json(MessageSchema), 409: json(z.any(), 'Not failed'), ...errorResponses },
+    }),
+    async (c) => c.json(await c.get('services').messages.retry(c.get('actor'), c.req.valid('param').id), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,63 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireAuth } from '../middleware/auth.ts';
+import { body, errorResponses, json, router, security } from '../openapi.ts';
+import { IdParam, InboxKindSchema, InboxSchema, Uuid } from '../schemas.ts';
+
+const Create = z
+  .object({
+    kind: InboxKindSchema,
+    name: z.string().trim().min(1).max(100),
+    credentials: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Channel credentials (stored encrypted, never returned)' }),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    memberIds: z.array(Uuid).max(1000).optional(),
+  })
+  .openapi('InboxCreate');
+
+const Update = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    credentials: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Merged into the stored credentials' }),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('InboxUpdate');
+
+const Members = z.object({ userIds: z.array(Uuid).max(1000) }).openapi('InboxMembers');
+
+export function inboxRoutes() {
+  const app = router();
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/inboxes', tags: ['inboxes'], summary: 'Inboxes you may see', security,
+      middleware: [requireAuth] as const, responses: { 200: json(z.array(InboxSchema)), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').inboxes.list(c.get('actor')), 200),
+  );
+  app.openapi(
+    createRoute({ method: 'post', path: '/inboxes', tags: ['inboxes'], summary: 'Connect a channel account (admin)', security,
+      middleware: [requireAuth] as const, request: body(Create), responses: { 201: json(InboxSchema, 'Created'), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').inboxes.create(c.get('actor'), c.req.valid('json')), 201),
+  );
+  app.openapi(
+    createRoute({ method: 'get', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Get an inbox (with its webhook URL)', security,
+      middleware: [requireAuth] as const, request: { params: IdParam }, responses: { 200: json(InboxSchema), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').inboxes.get(c.get('actor'), c.req.valid('param').id), 200),
+  );
+  app.openapi(
+    createRoute({ method: 'patch', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Rename or reconfigure an inbox (admin)', security,
+      middleware: [requireAuth] as const, request: { params: IdParam, ...body(Update) }, responses: { 200: json(InboxSchema), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').inboxes.update(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+  app.openapi(
+    createRoute({ method: 'delete', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Disconnect and delete an inbox with its conversations (admin)', security,
+      middleware: [requireAuth] as const, request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
+    async (c) => {
+      await c.get('services').inboxes.remove(c.get('actor'), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
+    createRoute({ method: 'put', path: '/inboxes/{id}/members', tags: ['inboxes'], summary: 'Set who may see the inbox (admin)', security,
+      middleware: [requireAuth] as const, request: { params: IdParam, ...body(Members) }, responses: { 200: json(InboxSchema), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').inboxes.setMembers(c.get('actor'), c.req.valid('param').id, c.req.valid('json').userIds), 200),
+  );
+  return app;
+}

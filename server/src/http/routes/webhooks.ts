@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../env.ts';
+import { AppError } from '../../lib/errors.ts';
+
+const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Provider webhooks: `{GET,POST} /webhooks/:kind/:token`. The raw body goes to the inbox's adapter
+ * untouched (signatures cover the exact bytes). We answer 2xx only after the messages are stored.
+ */
+export function webhookRoutes(publicUrl: string) {
+  const app = new Hono<AppEnv>();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+      },
+    }),
+  );
+  app.on(['GET', 'POST'], '/:kind/:token', async (c) => {
+    const { kind, token } = c.req.param();
+    const url = new URL(c.req.url);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+    const result = await c.get('services').webhooks.handle(kind, token, {
+      method: c.req.method,
+      // The URL the provider called, as configured in PUBLIC_URL (proxies rewrite the host).
+      url: `${publicUrl}${url.pathname}${url.search}`,
+      headers,
+      rawBody: c.req.method === 'POST' ? await c.req.text() : '',
+    });
+    if (result.handshake) {
+      return c.body(result.handshake.body, result.handshake.status as 200, { 'content-type': result.handshake.contentType ?? 'text/plain' });
+    }
+    return c.json({ ok: true, received: result.received, duplicates: result.duplicates, statuses: result.statuses }, 200);
+  });
+  return app;
+}

@@ -1,0 +1,3 @@
+export { loadConfig, ConfigError, type Config } from './config.ts';
+export { startServer, type RunningServer, type StartOptions } from './server.ts';
+export { createLogger } from './lib/logger.ts';

@@ -1,0 +1,41 @@
+import type { Db } from './store.ts';
+import type { InboxKind, Prisma } from '@switchboard/db';
+
+const withMembers = { members: { select: { userId: true } } } as const;
+
+export const inboxesRepo = {
+  list: (db: Db, workspaceId: string, onlyIds?: string[]) =>
+    db.inbox.findMany({
+      where: { workspaceId, ...(onlyIds ? { id: { in: onlyIds } } : {}) },
+      include: withMembers,
+      orderBy: { createdAt: 'asc' },
+    }),
+  get: (db: Db, workspaceId: string, id: string) =>
+    db.inbox.findFirst({ where: { workspaceId, id }, include: withMembers }),
+  byPublicToken: (db: Db, publicToken: string) => db.inbox.findUnique({ where: { publicToken } }),
+  byId: (db: Db, id: string) => db.inbox.findUnique({ where: { id } }),
+  create: (
+    db: Db,
+    data: { workspaceId: string; kind: InboxKind; name: string; publicToken: string; credentials: string | null; settings: Prisma.InputJsonValue },
+  ) => db.inbox.create({ data, include: withMembers }),
+  update: (
+    db: Db,
+    workspaceId: string,
+    id: string,
+    data: { name?: string; credentials?: string | null; settings?: Prisma.InputJsonValue; syncState?: Prisma.InputJsonValue; disabledAt?: Date | null },
+  ) => db.inbox.update({ where: { id, workspaceId }, data, include: withMembers }),
+  delete: (db: Db, workspaceId: string, id: string) => db.inbox.deleteMany({ where: { workspaceId, id } }),
+  memberInboxIds: async (db: Db, userId: string) =>
+    (await db.inboxMember.findMany({ where: { userId }, select: { inboxId: true } })).map((m) => m.inboxId),
+  isMember: async (db: Db, inboxId: string, userId: string) =>
+    (await db.inboxMember.count({ where: { inboxId, userId } })) > 0,
+  async setMembers(db: Db, workspaceId: string, inboxId: string, userIds: string[]) {
+    await db.inboxMember.deleteMany({ where: { workspaceId, inboxId, userId: { notIn: userIds } } });
+    await db.inboxMember.createMany({
+      data: userIds.map((userId) => ({ workspaceId, inboxId, userId })),
+      skipDuplicates: true,
+    });
+  },
+  memberIds: async (db: Db, inboxId: string) =>
+    (await db.inboxMember.findMany({ where: { inboxId }, select: { userId: true } })).map((m) => m.userId),
+};

@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { serve } from '@hono/node-server';
+import { openDatabase, type Database } from '@switchboard/db';
+import type { Config } from './config.ts';
+import { createApp } from './http/app.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { Gateway } from './realtime/gateway.ts';
+import { EventRelay } from './realtime/relay.ts';
+import { Store } from './repositories/store.ts';
+import { createServices, type ServiceOptions, type Services } from './services.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  gateway: Gateway;
+  relay: EventRelay;
+  database: Database;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends ServiceOptions {
+  logger?: Logger;
+  /** Use an already open database (tests); otherwise opened (and migrated) from the config. */
+  database?: Database;
+  relayPollMs?: number;
+  snoozeSweepMs?: number;
+}
+
+/** Starts the whole product in this process: API, webhooks, Socket.IO, jobs, console, on one port. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrate: true,
+      logger: (msg) => log.info(msg),
+    }));
+  const store = new Store(database);
+  const services = createServices(store, config, log, opts);
+  const seeded = await services.auth.seedAdmin();
+  if (seeded) log.info({ email: seeded.email }, 'seeded the first admin from SWITCHBOARD_ADMIN_EMAIL');
+
+  const app = createApp(services, config, log);
+  const http = await new Promise<HttpServer>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as HttpServer));
+  });
+  const gateway = new Gateway(http, { store, auth: services.auth, log, redisUrl: config.redisUrl, publicUrl: config.publicUrl });
+  await gateway.attachRedis();
+  const relay = new EventRelay(store, (events) => gateway.publish(events), log, opts.relayPollMs);
+  store.onCommit(() => relay.kick());
+  services.access.on((ws) => void gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
+  relay.start();
+  services.jobs.start();
+  const sweep = setInterval(() => void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed')), opts.snoozeSweepMs ?? 30_000);
+  sweep.unref();
+
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ port, storage: database.kind, redis: Boolean(config.redisUrl) }, `Switchboard listening on ${config.publicUrl}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(sweep);
+      await services.jobs.stop();
+      await relay.stop();
+      await gateway.close();
+      await new Promise<void>((r) => http.close(() => r()));
+      if (!opts.database) await database.close();
+    })());
+  return { url, port, services, gateway, relay, database, log, stop };
+}

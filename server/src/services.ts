@@ -1,0 +1,46 @@
+import { getAdapter } from '@switchboard/channels';
+import type { Config } from './config.ts';
+import { AccessEvents } from './domain/access-events.ts';
+import { AuthService } from './domain/auth-service.ts';
+import { ConversationService } from './domain/conversation-service.ts';
+import { InboxService } from './domain/inbox-service.ts';
+import { IngestService } from './domain/ingest-service.ts';
+import { MessageService } from './domain/message-service.ts';
+import { OUTBOUND_QUEUE, OutboundDelivery } from './domain/outbound.ts';
+import { WebhookService } from './domain/webhook-service.ts';
+import { JobQueue, type QueueOptions } from './jobs/queue.ts';
+import { SecretBox } from './lib/crypto.ts';
+import type { Logger } from './lib/logger.ts';
+import type { Store } from './repositories/store.ts';
+
+export interface ServiceOptions {
+  queue?: Partial<QueueOptions>;
+  /** The fetch outbound adapters use (tests may point it at fakes; defaults to global fetch). */
+  fetch?: typeof fetch;
+}
+
+/** Wires the domain services. One instance per process; routes and listeners receive it. */
+export function createServices(store: Store, config: Config, log: Logger, opts: ServiceOptions = {}) {
+  const secrets = new SecretBox(config.secret);
+  const fetchImpl = opts.fetch ?? globalThis.fetch;
+  const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), opts.queue);
+  const ingest = new IngestService(store, log.child({ mod: 'ingest' }));
+  jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log }));
+  store.onCommit(() => jobs.kick());
+  const access = new AccessEvents();
+
+  return {
+    store,
+    secrets,
+    jobs,
+    ingest,
+    auth: new AuthService(store, config),
+    conversations: new ConversationService(store),
+    messages: new MessageService(store, jobs),
+    access,
+    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter),
+    webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storageModes } from '@switchboard/db/testing';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { ApiClient, postApiWebhook, setupAdmin } from './support/api.ts';
+import { eventually, startReceiver } from './support/webhook-receiver.ts';
+
+const SECRET = 'integration-secret-0123456789';
+
+describe.each(storageModes())('API channel end to end (%s)', (mode) => {
+  let t: TestServer;
+  let admin: ApiClient;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let inbox: { id: string; publicToken: string; webhookUrl: string };
+
+  beforeAll(async () => {
+    t = await startTestServer(mode);
+    admin = await setupAdmin(t.url);
+    receiver = await startReceiver();
+    const r = await admin.post('/api/inboxes', { kind: 'api', name: 'Shop backend', credentials: { secret: SECRET, webhookUrl: receiver.url } });
+    expect(r.status).toBe(201);
+    inbox = r.body;
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await t?.stop();
+  });
+
+  const msg = (id: string, text = 'Hallo, wo ist meine Bestellung?') => ({
+    messages: [{ id, contact: { id: 'cust-1', name: 'Max Mustermann', email: 'Max@Example.com' }, text }],
+  });
+
+  it('shows the exact webhook URL to configure', () => {
+    expect(inbox.webhookUrl).toMatch(new RegExp(`/webhooks/api/${inbox.publicToken}$`));
+  });
+
+  it('ingests a signed message into a conversation on the right contact', async () => {
+    const r = await postApiWebhook(t.url, inbox.publicToken, SECRET, msg('m-1'));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ received: 1, duplicates: 0 });
+    const list = await admin.get('/api/conversations?status=open');
+    expect(list.body.items).toHaveLength(1);
+    const conv = list.body.items[0];
+    expect(conv).toMatchObject({ number: 1, status: 'open', contact: { name: 'Max Mustermann' }, lastMessagePreview: 'Hallo, wo ist meine Bestellung?' });
+    const messages = await admin.get(`/api/conversations/${conv.id}/messages`);
+    expect(messages.body.items.map((m: any) => m.text)).toEqual(['Hallo, wo ist meine Bestellung?']);
+  });
+
+  it('stores one message for two deliveries with the same provider id', async () => {
+    const first = await postApiWebhook(t.url, inbox.publicToken, SECRET, msg('m-dup', 'once'));
+    const again = await postApiWebhook(t.url, inbox.publicToken, SECRET, msg('m-dup', 'once'));
+    expect(first.body).toMatchObject({ received: 1, duplicates: 0 });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ received: 0, duplicates: 1 });
+    const conv = (await admin.get('/api/conversations')).body.items[0];
+    const texts = (await admin.get(`/api/conversations/${conv.id}/messages?limit=100`)).body.items.map((m: any) => m.text);
+    expect(texts.filter((x: string) => x === 'once')).toHaveLength(1);
+  });
+
+  it('stores one message when the same id arrives concurrently', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => postApiWebhook(t.url, inbox.publicToken, SECRET, msg('m-race', 'raced'))));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(results.reduce((n, r) => n + r.body.received, 0)).toBe(1);
+    const conv = (await admin.get('/api/conversations')).body.items[0];
+    const texts = (await admin.get(`/api/conversations/${conv.id}/messages?limit=100`)).body.items.map((m: any) => m.text);
+    expect(texts.filter((x: string) => x === 'raced')).toHaveLength(1);
+  });
+
+  it('rejects missing, wrong and tampered signatures with 401 and stores nothing', async () => {
+    const before = (await admin.get('/api/conversations')).body.items[0];
+    const countBefore = (await admin.get(`/api/conversations/${before.id}/messages?limit=100`)).body.items.length;
+    const body = JSON.stringify(msg('m-bad'));
+    expect((await postApiWebhook(t.url, inbox.publicToken, SECRET, null, { raw: body, signature: null })).status).toBe(401);
+    expect((await postApiWebhook(t.url, inbox.publicToken, SECRET, null, { raw: body, signature: 'sha256=' + '0'.repeat(64) })).status).toBe(401);
+    const other = await postApiWebhook(t.url, inbox.publicToken, 'another-secret-0123456789', msg('m-bad'));
+    expect(other.status).toBe(401);
+    expect(other.body.error.code).toBe('invalid_signature');
+    const countAfter = (await admin.get(`/api/conversations/${before.id}/messages?limit=100`)).body.items.length;
+    expect(countAfter).toBe(countBefore);
+    expect((await admin.get('/api/conversations')).body.total).toBe(1);
+  });
+
+  it('rejects malformed JSON and invalid payloads with 400 and stores nothing', async () => {
+    const bad = await postApiWebhook(t.url, inbox.publicToken, SECRET, null, { raw: '{"messages": [' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('malformed_payload');
+    const invalid = await postApiWebhook(t.url, inbox.publicToken, SECRET, { messages: [{ id: 'x', contact: {}, text: 'hi' }] });
+    expect(invalid.status).toBe(400);
+    expect((await admin.get('/api/conversations')).body.total).toBe(1);
+  });
+
+  it('answers 404 for an unknown inbox token', async () => {
+    expect((await postApiWebhook(t.url, 'nope', SECRET, msg('m-x'))).status).toBe(404);
+  });
+
+  it('sends an agent reply to the integrator webhook, signed, and marks it sent', async () => {
+    const conv = (await admin.get('/api/conversations')).body.items[0];
+    const sent = await admin.post(`/api/conversations/${conv.id}/messages`, { text: 'Ist unterwegs!' });
+    expect(sent.status).toBe(201);
+    expect(sent.body.deliveryStatus).toBe('queued');
+    await receiver.waitFor(1);
+    const delivered = receiver.requests[0]!;
+    expect(JSON.parse(delivered.body).message.text).toBe('Ist unterwegs!');
+    expect(delivered.headers['x-switchboard-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    const msg = await eventually(async () => {
+      const items = (await admin.get(`/api/conversations/${conv.id}/messages`)).body.items;
+      return items.find((m: any) => m.id === sent.body.id && m.deliveryStatus === 'sent');
+    });
+    expect(msg.providerMessageId).toBe('ext-1');
+    const after = (await admin.get(`/api/conversations/${conv.id}`)).body;
+    expect(after.firstResponseAt).not.toBeNull();
+    expect(after.waitingSince).toBeNull();
+  });
+});

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type StorageMode, type TestDatabase } from '@switchboard/db/testing';
+import { createLogger, loadConfig, startServer, type RunningServer, type StartOptions } from '@switchboard/server';
+
+export interface TestServer {
+  url: string;
+  server: RunningServer;
+  db: TestDatabase;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server in-process on its own fresh database (PGlite or Postgres), port 0, quiet logs,
+ * fast job retries. Everything else is the production wiring.
+ */
+export async function startTestServer(mode: StorageMode, opts: StartOptions & { env?: Record<string, string> } = {}): Promise<TestServer> {
+  const db = await createTestDatabase(mode);
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
+  const config = loadConfig(
+    { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_SECRET: 'test-secret-0123456789abcdef0123456789', LOG_LEVEL: 'silent', ...opts.env },
+    { port: 0, host: '127.0.0.1', webDir: undefined },
+  );
+  const server = await startServer(config, {
+    database: db,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    relayPollMs: 100,
+    ...opts,
+    queue: { baseDelayMs: 50, maxDelayMs: 500, pollMs: 100, ...opts.queue },
+  });
+  return {
+    url: server.url,
+    server,
+    db,
+    async stop() {
+      await server.stop();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
