@@ -28,7 +28,11 @@ async function main(argv: string[]): Promise<number> {
       try {
         const { applied, created } = await migrateDev(target, name, { acceptDataLoss: rest.includes('--accept-data-loss') });
         if (applied.length) console.log(`applied: ${applied.join(', ')}`);
-        console.log(created ? `created prisma/migrations/${created}/migration.sql` : 'schema.prisma and the migrations agree: nothing to create');
+        console.log(
+          created
+            ? `created prisma/migrations/${created}/migration.sql`
+            : 'schema.prisma and the migrations agree: nothing to create',
+        );
       } finally {
         if (typeof target !== 'string') await target.close();
       }

@@ -90,7 +90,8 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
  */
 export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const e = err as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  type AdapterCause = { kind?: unknown; originalCode?: unknown };
+  const e = err as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: AdapterCause } } };
   if (e.code === 'P2002') return true;
   const cause = e.meta?.driverAdapterError?.cause;
   return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505' || e.meta?.code === '23505';

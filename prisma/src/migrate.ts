@@ -2,7 +2,7 @@
 // Writes the same migrations folder and _prisma_migrations table as the Prisma CLI.
 import { createEmptyPGlite, createMigrationFactory, type MigrateTarget } from './migrate/adapters.ts';
 import { withEngine, type Logger, type SchemaEngine } from './migrate/engine.ts';
-import { FILTERS, MIGRATIONS_DIR, readMigrationsList, readSchemaFiles, writeMigration } from './migrate/migrations-dir.ts';
+import { FILTERS, MIGRATIONS_DIR, readMigrationsList, readSchemaFiles, sortLast, writeMigration } from './migrate/migrations-dir.ts';
 import { isUpToDate } from './migrate/status.ts';
 
 export type { MigrateTarget } from './migrate/adapters.ts';
@@ -82,24 +82,26 @@ async function createAndApply(
 ): Promise<MigrateDevResult> {
   const migrationsList = await readMigrationsList(baseDir);
   const loss = await engine.evaluateDataLoss({ migrationsList, schema, filters: FILTERS });
+  const list = (items: Array<{ message: string }>) => items.map((i) => `- ${i.message}`).join('\n');
   if (loss.unexecutableSteps.length > 0) {
-    throw new Error(`The migration cannot be executed:\n${loss.unexecutableSteps.map((s) => `- ${s.message}`).join('\n')}`);
+    throw new Error(`The migration cannot be executed:\n${list(loss.unexecutableSteps)}`);
   }
   if (loss.warnings.length > 0 && !opts.acceptDataLoss) {
-    throw new Error(`The migration would lose data (pass acceptDataLoss):\n${loss.warnings.map((w) => `- ${w.message}`).join('\n')}`);
+    throw new Error(`The migration would lose data (pass acceptDataLoss / --accept-data-loss):\n${list(loss.warnings)}`);
   }
   if (loss.migrationSteps === 0) return { applied: [], created: null };
   const out = await engine.createMigration({ draft: false, migrationName: name, migrationsList, schema, filters: FILTERS });
   if (out.migrationScript === null) return { applied: [], created: null };
+  const created = sortLast(out.generatedMigrationName, migrationsList.migrationDirectories.map((d) => d.path));
   await writeMigration({
     baseDir,
-    name: out.generatedMigrationName,
+    name: created,
     script: out.migrationScript,
     extension: out.extension,
     connectorType: out.connectorType,
   });
   const after = await engine.applyMigrations({ migrationsList: await readMigrationsList(baseDir), filters: FILTERS });
-  return { applied: after.appliedMigrationNames, created: out.generatedMigrationName };
+  return { applied: after.appliedMigrationNames, created };
 }
 
 /**

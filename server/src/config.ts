@@ -17,8 +17,11 @@ const EnvSchema = z.object({
   SWITCHBOARD_ADMIN_EMAIL: z.email().optional(),
   SWITCHBOARD_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  SWITCHBOARD_REDIS_PREFIX: z.string().min(1).max(100).default('socket.io'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  /** Advanced: first retry delay of failed outbound sends (doubles per try, capped at 15 min). */
+  JOB_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -31,8 +34,11 @@ export interface Config {
   secret: string;
   admin: { email: string; password: string } | undefined;
   redisUrl: string | undefined;
+  /** Prefix of the Redis pub/sub channels (SWITCHBOARD_REDIS_PREFIX): deployments sharing one Redis need different ones. */
+  redisPrefix: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   sessionTtlMs: number;
+  jobRetryBaseMs: number;
   secureCookies: boolean;
   /** Directory of the built console (web/build), served at /. */
   webDir: string | undefined;
@@ -85,8 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         ? { email: e.SWITCHBOARD_ADMIN_EMAIL.toLowerCase(), password: e.SWITCHBOARD_ADMIN_PASSWORD }
         : undefined,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.SWITCHBOARD_REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    jobRetryBaseMs: e.JOB_RETRY_BASE_MS,
     secureCookies: publicUrl.startsWith('https://'),
     webDir: undefined,
     ...overrides,

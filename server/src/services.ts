@@ -8,6 +8,11 @@ import { IngestService } from './domain/ingest-service.ts';
 import { MessageService } from './domain/message-service.ts';
 import { OUTBOUND_QUEUE, OutboundDelivery } from './domain/outbound.ts';
 import { WebhookService } from './domain/webhook-service.ts';
+import { CannedResponseService } from './domain/canned-response-service.ts';
+import { ContactService } from './domain/contact-service.ts';
+import { LabelService } from './domain/label-service.ts';
+import { TeamService } from './domain/team-service.ts';
+import { UserService } from './domain/user-service.ts';
 import { JobQueue, type QueueOptions } from './jobs/queue.ts';
 import { SecretBox } from './lib/crypto.ts';
 import type { Logger } from './lib/logger.ts';
@@ -23,7 +28,7 @@ export interface ServiceOptions {
 export function createServices(store: Store, config: Config, log: Logger, opts: ServiceOptions = {}) {
   const secrets = new SecretBox(config.secret);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
-  const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), opts.queue);
+  const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }));
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log }));
   store.onCommit(() => jobs.kick());
@@ -40,6 +45,11 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     access,
     inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter),
     webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
+    users: new UserService(store, access),
+    teams: new TeamService(store),
+    contacts: new ContactService(store),
+    labels: new LabelService(store),
+    cannedResponses: new CannedResponseService(store),
   };
 }
 

@@ -9,13 +9,14 @@ export interface Received {
 /** An integrator's webhook endpoint: answers with scripted statuses, records every request. */
 export async function startReceiver(script: number[] = [], fallback = 200) {
   const requests: Received[] = [];
+  const state = { fallback };
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const status = script.shift() ?? fallback;
+      const status = script.shift() ?? state.fallback;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(status < 300 ? JSON.stringify({ id: `ext-${requests.length}` }) : JSON.stringify({ error: 'nope' }));
       for (const w of waiters.filter((w) => requests.length >= w.n)) w.resolve();
@@ -25,6 +26,8 @@ export async function startReceiver(script: number[] = [], fallback = 200) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     requests,
+    /** Changes the answer for requests after the script is used up. */
+    setFallback: (status: number) => (state.fallback = status),
     /** Resolves once `n` requests arrived. */
     waitFor: (n: number) => new Promise<void>((resolve) => (requests.length >= n ? resolve() : waiters.push({ n, resolve }))),
     close: () => new Promise<void>((r) => server.close(() => r())),

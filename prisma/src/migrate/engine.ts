@@ -29,7 +29,7 @@ function loadWasm(): Promise<void> {
     // The engine leaves ~60 s timers behind: unref them so they never keep a process alive.
     const imports: Record<string, unknown> = { ...bg };
     for (const key of Object.keys(imports)) {
-      if (key.startsWith('__nope')) imports[key] = unrefSetTimeout;
+      if (key.startsWith('__wbg_setTimeout_')) imports[key] = unrefSetTimeout;
     }
     const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': imports });
     bg.__wbg_set_wasm(instance.exports);

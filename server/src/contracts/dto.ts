@@ -19,6 +19,38 @@ export interface UserDto {
   createdAt: string;
 }
 
+/** A colleague as everyone in the workspace sees them (GET /api/users). */
+export interface ColleagueDto {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  availability: Availability;
+  disabled: boolean;
+}
+
+/** A user as returned by /api/users/{id} (create, get, update). */
+export interface UserDetailDto extends UserDto {
+  disabled: boolean;
+}
+
+/** A personal API token (the secret itself is shown only once, at creation). */
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  prefix: string;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface CreatedApiTokenDto {
+  id: string;
+  name: string;
+  prefix: string;
+  /** The plaintext `sb_…` token. Shown once; only its hash is stored. */
+  token: string;
+}
+
 export interface TeamDto {
   id: string;
   name: string;

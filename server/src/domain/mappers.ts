@@ -7,6 +7,8 @@ import type {
   TeamDto,
   LabelDto,
   CannedResponseDto,
+  ColleagueDto,
+  UserDetailDto,
 } from '../contracts/dto.ts';
 import type { ConversationRow } from '../repositories/conversations.ts';
 import type { MessageRow } from '../repositories/messages.ts';
@@ -26,6 +28,17 @@ export const toUserDto = (u: UserRow): UserDto => ({
   availability: u.availability,
   locale: u.locale,
   createdAt: iso(u.createdAt),
+});
+
+export const toUserDetailDto = (u: UserRow): UserDetailDto => ({ ...toUserDto(u), disabled: u.disabledAt !== null });
+
+export const toColleagueDto = (u: UserRow): ColleagueDto => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  role: u.role,
+  availability: u.availability,
+  disabled: u.disabledAt !== null,
 });
 
 export const toConversationDto = (c: ConversationRow): ConversationDto => ({

@@ -86,12 +86,20 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     }
   }
 
+  /** Still queued, but the agent sees why it is late. */
+  async onRetry(job: OutboundJob, error: Error, ctx: { runAt: Date }): Promise<void> {
+    await this.#setDelivery(job, 'queued', `Will retry at ${ctx.runAt.toISOString()}: ${error.message}`);
+  }
+
   async onFailure(job: OutboundJob, error: Error): Promise<void> {
-    const { store } = this.#d;
-    await store.transaction(async (tx) => {
+    await this.#setDelivery(job, 'failed', error.message);
+  }
+
+  async #setDelivery(job: OutboundJob, status: 'queued' | 'failed', reason: string): Promise<void> {
+    await this.#d.store.transaction(async (tx) => {
       const message = await messagesRepo.get(tx, job.workspaceId, job.messageId);
       if (!message || message.deliveryStatus !== 'queued') return;
-      const updated = await messagesRepo.updateDelivery(tx, message.id, { deliveryStatus: 'failed', deliveryError: error.message.slice(0, 1000) });
+      const updated = await messagesRepo.updateDelivery(tx, message.id, { deliveryStatus: status, deliveryError: reason.slice(0, 1000) });
       await recordEvent(tx, systemActor(job.workspaceId), 'message.updated', { inboxId: message.inboxId, conversationId: message.conversationId }, { message: toMessageDto(updated) });
     });
   }

@@ -4,9 +4,15 @@ import type { Logger } from '../lib/logger.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
 import { errorBody, handleError } from './errors.ts';
+import { cannedResponseRoutes } from './routes/canned-responses.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
+import { labelRoutes } from './routes/labels.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { teamRoutes } from './routes/teams.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { serveConsole } from './static.ts';
 
@@ -32,6 +38,12 @@ export function createApp(services: Services, config: Config, log: Logger) {
   api.route('/', sessionRoutes(config.secureCookies));
   api.route('/', conversationRoutes());
   api.route('/', inboxRoutes());
+  api.route('/', userRoutes());
+  api.route('/', tokenRoutes());
+  api.route('/', teamRoutes());
+  api.route('/', contactRoutes());
+  api.route('/', labelRoutes());
+  api.route('/', cannedResponseRoutes());
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A personal API token (sb_…)' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session', description: 'Session cookie; writes need the X-CSRF-Token header' });
   api.doc31('/openapi.json', {

@@ -24,6 +24,22 @@ export const UserSchema = z
   })
   .openapi('User');
 
+export const AvailabilitySchema = z.enum(['online', 'busy', 'offline']);
+
+export const UserDetailSchema = UserSchema.extend({ disabled: z.boolean().openapi({ description: 'Disabled users cannot sign in or use API tokens' }) }).openapi('UserDetail');
+
+export const ColleagueSchema = z
+  .object({ id: Uuid, name: z.string(), email: z.string(), role: RoleSchema, availability: AvailabilitySchema, disabled: z.boolean() })
+  .openapi('Colleague');
+
+export const ApiTokenSchema = z
+  .object({ id: Uuid, name: z.string(), prefix: z.string(), lastUsedAt: z.string().nullable(), createdAt: z.string() })
+  .openapi('ApiToken');
+
+export const CreatedApiTokenSchema = z
+  .object({ id: Uuid, name: z.string(), prefix: z.string(), token: z.string().openapi({ description: 'The plaintext sb_… token; shown only this once' }) })
+  .openapi('CreatedApiToken');
+
 export const ConversationSchema = z
   .object({
     id: Uuid,
@@ -112,4 +128,8 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 
 export const IdParam = z.object({ id: Uuid.openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdentityParam = z.object({
+  id: Uuid.openapi({ param: { name: 'id', in: 'path' } }),
+  identityId: Uuid.openapi({ param: { name: 'identityId', in: 'path' } }),
+});
 export const Limit = z.coerce.number().int().min(1).max(100).default(25);

@@ -18,6 +18,8 @@ export interface JobContext {
 
 export interface JobHandler<P> {
   run(payload: P, ctx: JobContext): Promise<void>;
+  /** Called after a retry was scheduled (the job is pending again). */
+  onRetry?(payload: P, error: Error, ctx: JobContext & { runAt: Date }): Promise<void>;
   /** Called once when the job gives up (permanent error, or retries exhausted). */
   onFailure?(payload: P, error: Error, ctx: JobContext): Promise<void>;
 }
@@ -36,7 +38,8 @@ export const defaultQueueOptions: QueueOptions = {
   baseDelayMs: 2_000,
   maxDelayMs: 15 * 60_000,
   pollMs: 1_000,
-  leaseMs: 5 * 60_000,
+  // Longer than any handler may run (channel sends time out after 10 s).
+  leaseMs: 2 * 60_000,
   concurrency: 8,
 };
 
@@ -157,7 +160,9 @@ export class JobQueue {
     if (err instanceof RetryableError && !ctx.final) {
       const delay = backoffDelay(job.attempts, this.#opts);
       this.#log.warn({ jobId: String(job.id), queue: job.queue, attempt: job.attempts, delay, err: err.message }, 'job will retry');
-      await jobsRepo.retryLater(this.#store.prisma, job.id, new Date(Date.now() + delay), err.message);
+      const runAt = new Date(Date.now() + delay);
+      await jobsRepo.retryLater(this.#store.prisma, job.id, runAt, err.message);
+      await handler?.onRetry?.(job.payload, err, { ...ctx, runAt });
       return;
     }
     this.#log.error({ jobId: String(job.id), queue: job.queue, attempt: job.attempts, err: err.message }, 'job failed');

@@ -18,10 +18,11 @@ export const cannedRepo = {
     db.cannedResponse.findMany({
       where: {
         workspaceId,
-        ...(q ? { OR: [{ shortCode: { startsWith: q } }, { content: { contains: q, mode: 'insensitive' } }] } : {}),
+        ...(q ? { OR: [{ shortCode: { startsWith: q, mode: 'insensitive' } }, { content: { contains: q, mode: 'insensitive' } }] } : {}),
       },
       orderBy: { shortCode: 'asc' },
     }),
+  get: (db: Db, workspaceId: string, id: string) => db.cannedResponse.findFirst({ where: { workspaceId, id } }),
   create: (db: Db, data: { workspaceId: string; shortCode: string; content: string }) =>
     db.cannedResponse.create({ data }),
   update: (db: Db, workspaceId: string, id: string, data: { shortCode?: string; content?: string }) =>

@@ -8,38 +8,45 @@ export type ContactRow = NonNullable<Awaited<ReturnType<typeof contactsRepo.get>
 export const contactsRepo = {
   get: (db: Db, workspaceId: string, id: string) =>
     db.contact.findFirst({ where: { workspaceId, id }, include: withIdentities }),
-  /** Keyset page ordered by (updatedAt desc, id desc); optional case-insensitive search. */
+  /**
+   * Keyset page ordered by (updatedAt desc, id desc). `q` searches name and company
+   * (case-insensitive) and identity addresses (`addresses`: the normalized forms of q).
+   * `inboxIds` (access already applied) keeps only contacts with a conversation in one of them.
+   */
   list: (
     db: Db,
     workspaceId: string,
-    opts: { limit: number; after?: { updatedAt: Date; id: string }; q?: string; ids?: string[] },
-  ) =>
-    db.contact.findMany({
-      where: {
-        workspaceId,
-        ...(opts.ids ? { id: { in: opts.ids } } : {}),
-        ...(opts.q
-          ? {
-              OR: [
-                { name: { contains: opts.q, mode: 'insensitive' } },
-                { company: { contains: opts.q, mode: 'insensitive' } },
-                { identities: { some: { address: { contains: opts.q.toLowerCase() } } } },
-              ],
-            }
-          : {}),
-        ...(opts.after
-          ? {
-              OR: [
-                { updatedAt: { lt: opts.after.updatedAt } },
-                { updatedAt: opts.after.updatedAt, id: { lt: opts.after.id } },
-              ],
-            }
-          : {}),
-      },
+    opts: { limit: number; after?: { updatedAt: Date; id: string }; q?: string; addresses?: string[]; ids?: string[]; inboxIds?: string[] | null },
+  ) => {
+    const and: Prisma.ContactWhereInput[] = [];
+    if (opts.ids) and.push({ id: { in: opts.ids } });
+    if (opts.inboxIds) and.push({ conversations: { some: { inboxId: { in: opts.inboxIds } } } });
+    if (opts.q) {
+      const addresses = [...new Set([opts.q.toLowerCase(), ...(opts.addresses ?? [])])];
+      and.push({
+        OR: [
+          { name: { contains: opts.q, mode: 'insensitive' } },
+          { company: { contains: opts.q, mode: 'insensitive' } },
+          ...addresses.map((a) => ({ identities: { some: { address: { contains: a } } } })),
+        ],
+      });
+    }
+    if (opts.after) {
+      and.push({
+        OR: [{ updatedAt: { lt: opts.after.updatedAt } }, { updatedAt: opts.after.updatedAt, id: { lt: opts.after.id } }],
+      });
+    }
+    return db.contact.findMany({
+      where: { workspaceId, AND: and },
       include: withIdentities,
       orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
       take: opts.limit,
-    }),
+    });
+  },
+  /** Whether the contact has a conversation in one of these inboxes. */
+  hasConversationIn: async (db: Db, workspaceId: string, contactId: string, inboxIds: string[]) =>
+    inboxIds.length > 0 &&
+    (await db.conversation.count({ where: { workspaceId, contactId, inboxId: { in: inboxIds } }, take: 1 })) > 0,
   create: (
     db: Db,
     data: { workspaceId: string; name?: string | null; company?: string | null; attributes?: Prisma.InputJsonValue },
@@ -68,6 +75,8 @@ export const contactsRepo = {
           // strict: a taken address raises a unique violation instead of being skipped.
           skipDuplicates: !opts.strict,
         }),
+  identity: (db: Db, workspaceId: string, kind: IdentityKind, address: string) =>
+    db.contactIdentity.findUnique({ where: { workspaceId_kind_address: { workspaceId, kind, address } } }),
   deleteIdentity: (db: Db, workspaceId: string, contactId: string, id: string) =>
     db.contactIdentity.deleteMany({ where: { workspaceId, contactId, id } }),
 };

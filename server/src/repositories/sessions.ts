@@ -10,6 +10,8 @@ export const sessionsRepo = {
     db.session.update({ where: { id }, data: { lastUsedAt: new Date(), expiresAt } }),
   delete: (db: Db, id: string) => db.session.deleteMany({ where: { id } }),
   deleteForUser: (db: Db, userId: string) => db.session.deleteMany({ where: { userId } }),
+  deleteForUserExcept: (db: Db, userId: string, keepId: string) =>
+    db.session.deleteMany({ where: { userId, id: { not: keepId } } }),
   deleteExpired: (db: Db, now: Date) => db.session.deleteMany({ where: { expiresAt: { lt: now } } }),
 };
 

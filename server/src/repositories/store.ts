@@ -1,6 +1,8 @@
 import type { Database, PrismaClient, Prisma } from '@switchboard/db';
 import { isUniqueViolation } from '@switchboard/db';
 
+export { isUniqueViolation };
+
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient | Tx;
 

@@ -15,6 +15,9 @@ export const usersRepo = {
     db: Db,
     data: { workspaceId: string; email: string; name: string; role: Role; passwordHash: string | null },
   ) => db.user.create({ data: { ...data, email: data.email.toLowerCase() } }),
+  /** Enabled admins of the workspace, optionally not counting one user. */
+  countActiveAdmins: (db: Db, workspaceId: string, exceptId?: string) =>
+    db.user.count({ where: { workspaceId, role: 'admin', disabledAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) } }),
   update: (
     db: Db,
     workspaceId: string,

@@ -1,0 +1,54 @@
+// Fetch wrapper for the REST API. The session lives in an httpOnly cookie; cookie-authenticated
+// writes must carry the session's CSRF token, which is kept in memory only (never in storage).
+import type { ConversationDto, ErrorBody, Page, UserDto } from '@switchboard/server/contracts';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = (data as Partial<ErrorBody> | null)?.error;
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText);
+  }
+  return data as T;
+}
+
+export interface SessionInfo {
+  user: UserDto;
+  csrfToken: string | null;
+}
+
+export const api = {
+  setupStatus: () => request<{ needsSetup: boolean }>('GET', '/setup'),
+  setup: (input: { workspaceName: string; name: string; email: string; password: string }) =>
+    request<SessionInfo & { expiresAt: string }>('POST', '/setup', input),
+  login: (email: string, password: string) => request<SessionInfo & { expiresAt: string }>('POST', '/session', { email, password }),
+  session: () => request<SessionInfo>('GET', '/session'),
+  logout: () => request<void>('DELETE', '/session'),
+  conversations: (limit = 50) => request<Page<ConversationDto> & { total: number }>('GET', `/conversations?limit=${limit}`),
+};
