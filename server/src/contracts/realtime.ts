@@ -32,7 +32,11 @@ export type RealtimeEvent = {
 export interface ServerToClientEvents {
   /** A live event, or a replayed one (replay: true) after a reconnect. */
   event: (e: RealtimeEvent & { replay?: boolean }) => void;
-  /** Sent once after the replay that follows every (re)connect; `lastSeq` is the newest replayed seq. */
+  /**
+   * Sent once after the replay that follows every (re)connect. `lastSeq`: the newest replayed seq
+   * (the handshake's when nothing was replayed), or the server's newest seq when the handshake had
+   * none. `truncated`: the replay stopped early (too far behind): reload lists instead.
+   */
   'replay:done': (info: { lastSeq: number; count: number; truncated: boolean }) => void;
 }
 
@@ -42,8 +46,11 @@ export interface ClientToServerEvents {
 
 /**
  * Handshake auth: `{ token?: string, lastSeq?: number }`. Browsers authenticate with the
- * session cookie; integrations pass an API token. `lastSeq` is the newest event seq the client
- * has applied: it receives everything after it (replay) before `replay:done`.
+ * session cookie (same origin only); integrations pass an API token. `lastSeq` is the newest
+ * event seq the client has applied: it receives everything after it that it may see (replay)
+ * before `replay:done`. A refused handshake fails with `connect_error` 'unauthenticated' or
+ * 'forbidden origin'. Sockets whose user is disabled, or whose session or token is gone, are
+ * disconnected at the next access change.
  */
 export interface HandshakeAuth {
   token?: string;

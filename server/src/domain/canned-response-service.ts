@@ -4,7 +4,7 @@ import { cannedRepo } from '../repositories/catalog.ts';
 import type { Store } from '../repositories/store.ts';
 import { requireLead } from './access.ts';
 import type { Actor } from './actor.ts';
-import { orConflict } from './conflict.ts';
+import { orConflict } from '../repositories/conflict.ts';
 import { toCannedDto } from './mappers.ts';
 
 export interface CannedResponseInput {

@@ -36,8 +36,8 @@ export class InboxService {
     this.#access = access;
   }
 
-  #changed(workspaceId: string) {
-    this.#access.changed(workspaceId);
+  #changed(workspaceId: string): Promise<void> {
+    return this.#access.changed(workspaceId);
   }
 
   #validate(kind: InboxKind, credentials: unknown, settings: unknown) {
@@ -85,7 +85,7 @@ export class InboxService {
       const full = await inboxesRepo.get(tx, actor.workspaceId, row.id);
       return toInboxDto(full ?? row, this.#publicUrl);
     });
-    this.#changed(actor.workspaceId);
+    await this.#changed(actor.workspaceId);
     return dto;
   }
 
@@ -107,7 +107,7 @@ export class InboxService {
     requireAdmin(actor);
     const { count } = await inboxesRepo.delete(this.#store.prisma, actor.workspaceId, id);
     if (count === 0) throw notFound('Inbox');
-    this.#changed(actor.workspaceId);
+    await this.#changed(actor.workspaceId);
   }
 
   async setMembers(actor: Actor, id: string, userIds: string[]): Promise<InboxDto> {
@@ -119,7 +119,7 @@ export class InboxService {
       if (!row) throw notFound('Inbox');
       return toInboxDto(row, this.#publicUrl);
     });
-    this.#changed(actor.workspaceId);
+    await this.#changed(actor.workspaceId);
     return dto;
   }
 

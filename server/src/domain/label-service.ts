@@ -4,7 +4,7 @@ import { labelsRepo } from '../repositories/catalog.ts';
 import type { Store } from '../repositories/store.ts';
 import { requireLead } from './access.ts';
 import type { Actor } from './actor.ts';
-import { orConflict } from './conflict.ts';
+import { orConflict } from '../repositories/conflict.ts';
 import { toLabelDto } from './mappers.ts';
 
 export interface LabelInput {

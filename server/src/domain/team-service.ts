@@ -5,7 +5,7 @@ import { teamsRepo } from '../repositories/teams.ts';
 import { usersRepo } from '../repositories/users.ts';
 import { requireLead } from './access.ts';
 import type { Actor } from './actor.ts';
-import { orConflict } from './conflict.ts';
+import { orConflict } from '../repositories/conflict.ts';
 import { toTeamDto } from './mappers.ts';
 
 export interface TeamInput {

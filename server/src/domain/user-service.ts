@@ -8,7 +8,7 @@ import { usersRepo } from '../repositories/users.ts';
 import { requireAdmin } from './access.ts';
 import type { AccessEvents } from './access-events.ts';
 import type { Actor } from './actor.ts';
-import { orConflict } from './conflict.ts';
+import { orConflict } from '../repositories/conflict.ts';
 import { toColleagueDto, toUserDetailDto } from './mappers.ts';
 
 export interface UserCreateInput {
