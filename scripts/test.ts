@@ -16,7 +16,9 @@ function fail(message: string): never {
 }
 
 // Debian packages the suites use (e.g. a real IMAP server or browser). Installed when we are root with apt-get.
-const DEBIAN_PACKAGES: Array<{ pkg: string; binary: string }> = [];
+const DEBIAN_PACKAGES: Array<{ pkg: string; binary: string }> = [
+  { pkg: 'chromium-headless-shell', binary: '/usr/lib/chromium/chromium-headless-shell' }, // console browser tests
+];
 
 function ensureDebianPackages(): void {
   const missing = DEBIAN_PACKAGES.filter((p) => !existsSync(p.binary));

@@ -8,7 +8,9 @@ import { defineConfig } from 'vitest/config';
 const api = process.env.SWITCHBOARD_DEV_API ?? 'http://localhost:3000';
 
 export default defineConfig({
-  plugins: [sveltekit({ adapter: adapter({ fallback: '200.html' }) })],
+  // Unit tests (src/**/*.test.ts) need no SvelteKit: without the plugin, running them from the repo
+  // root (vitest projects) does not write .svelte-kit/ into the current directory.
+  plugins: process.env.VITEST ? [] : [sveltekit({ adapter: adapter({ fallback: '200.html' }) })],
   server: {
     proxy: {
       '/api': api,
