@@ -49,11 +49,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const http = await new Promise<HttpServer>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as HttpServer));
   });
-  const gateway = new Gateway(http, { store, auth: services.auth, log, redisUrl: config.redisUrl, publicUrl: config.publicUrl });
-  await gateway.attachRedis();
+  const gateway = new Gateway(http, {
+    store,
+    auth: services.auth,
+    log,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    publicUrl: config.publicUrl,
+    pollMs: opts.relayPollMs,
+  });
+  await gateway.start();
   const relay = new EventRelay(store, (events) => gateway.publish(events), log, opts.relayPollMs);
   store.onCommit(() => relay.kick());
-  services.access.on((ws) => void gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
+  services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
   const sweep = setInterval(() => void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed')), opts.snoozeSweepMs ?? 30_000);

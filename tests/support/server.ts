@@ -40,3 +40,31 @@ export async function startTestServer(mode: StorageMode, opts: StartOptions & { 
     },
   };
 }
+
+/**
+ * Another instance of the server in this process on the same database as `t` (like a second
+ * replica; without Redis it learns of the other's events from the table). Stopping it leaves
+ * the database open.
+ */
+export async function startSecondInstance(t: TestServer, opts: StartOptions & { env?: Record<string, string> } = {}): Promise<{ url: string; server: RunningServer; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
+  const config = loadConfig(
+    { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_SECRET: 'test-secret-0123456789abcdef0123456789', LOG_LEVEL: 'silent', ...opts.env },
+    { port: 0, host: '127.0.0.1', webDir: undefined },
+  );
+  const server = await startServer(config, {
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    relayPollMs: 100,
+    ...opts,
+    database: t.db,
+    queue: { baseDelayMs: 50, maxDelayMs: 500, pollMs: 100, ...opts.queue },
+  });
+  return {
+    url: server.url,
+    server,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -121,7 +121,7 @@ export class UserService {
       }
       return { row, accessChanged: row.role !== before.role || 'disabledAt' in data };
     });
-    if (accessChanged) this.#access.changed(actor.workspaceId);
+    if (accessChanged) await this.#access.changed(actor.workspaceId);
     return toUserDetailDto(row);
   }
 }

@@ -5,114 +5,288 @@ import { createClient } from 'redis';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../contracts/realtime.ts';
 import type { UserActor } from '../domain/actor.ts';
 import type { AuthService } from '../domain/auth-service.ts';
-import { visibleInboxIds } from '../domain/access.ts';
+import { sha256Hex } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
-import { eventsRepo, type EventRow } from '../repositories/events.ts';
-import { inboxesRepo } from '../repositories/inboxes.ts';
+import { eventsRepo } from '../repositories/events.ts';
 import type { Store } from '../repositories/store.ts';
+import { SESSION_COOKIE } from '../http/middleware/auth.ts';
+import { loadSocketAccess, type SocketCredential } from './access.ts';
+import { EventFeed } from './feed.ts';
 import { toRealtimeEvent, type PublishedEvent } from './relay.ts';
 import { rooms } from './rooms.ts';
-import { SESSION_COOKIE } from '../http/middleware/auth.ts';
 
 interface SocketData {
   actor: UserActor;
 }
 
-type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Messages between the instances (through the Redis adapter). */
+interface InterServerEvents {
+  /** Events another instance's relay numbered (committed): offered to every feed. */
+  events: (events: PublishedEvent[]) => void;
+  /** Who may see what changed in a workspace: re-check the local sockets, then ack. */
+  'access:changed': (workspaceId: string, ack: (ok: boolean) => void) => void;
+}
+
+type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Per local socket: how it authenticated and the access last applied to its rooms. */
+interface SocketState {
+  credential: SocketCredential;
+  /** Generation of the access load last applied (see #refresh); 0 = none yet. */
+  gen: number;
+  inboxIds: string[] | null;
+  /**
+   * The feed's position when the socket first joined its rooms: it receives every later event
+   * live, so its replay covers (lastSeq, liveFrom] exactly (no gap, no repeats).
+   */
+  liveFrom: number | null;
+}
 
 const REPLAY_PAGE = 1000;
 const REPLAY_MAX = 20_000;
+const REMOTE_SYNC_TIMEOUT_MS = 5_000;
 
 export interface GatewayDeps {
   store: Store;
   auth: AuthService;
   log: Logger;
   redisUrl: string | undefined;
+  /** Prefix of the Redis channels (SWITCHBOARD_REDIS_PREFIX). */
+  redisPrefix?: string;
   publicUrl: string;
+  /** How often the feed looks for events it was not told about (ms). */
+  pollMs?: number;
+  /** How often every socket's session/token and memberships are re-checked anyway (ms). */
+  revalidateMs?: number;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join('='));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
 
+class HandshakeError extends Error {}
+
 /**
- * The agents' Socket.IO gateway. Sockets join their user room and the rooms of the inboxes they
- * may see; published events go to exactly those rooms. On every (re)connect the client passes
- * the last seq it applied and first receives everything after it that it may see.
+ * The agents' Socket.IO gateway. Sockets join their user room, their workspace room and the
+ * rooms of the inboxes they may see (admins and leads: the workspace's all-inboxes room). Each
+ * instance's EventFeed emits committed events in seq order to its own sockets' rooms. On every
+ * (re)connect the socket joins its rooms first and then replays, from the table, everything
+ * after the `lastSeq` it sent that it may see, so nothing falls between replay and live.
  */
 export class Gateway {
   readonly io: AgentServer;
   readonly #d: GatewayDeps;
-  #redisClients: Array<{ quit(): Promise<unknown> }> = [];
+  readonly #feed: EventFeed;
+  readonly #state = new WeakMap<AgentSocket, SocketState>();
+  /** This instance's connected sockets by workspace (what syncs re-check). */
+  readonly #sockets = new Map<string, Set<AgentSocket>>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #redisClients: Array<{ close(): Promise<unknown> }> = [];
+  #gen = 0;
+  #closed = false;
+  #revalidateTimer: NodeJS.Timeout | undefined;
+  #started: Promise<void> | undefined;
+  #markReady!: () => void;
+  readonly #ready = new Promise<void>((resolve) => (this.#markReady = resolve));
 
   constructor(http: HttpServer, deps: GatewayDeps) {
     this.#d = deps;
-    this.io = new Server(http, { serveClient: false, connectionStateRecovery: undefined });
+    this.#feed = new EventFeed(deps.store, (e) => this.#emit(e), deps.log, deps.pollMs);
+    this.io = new Server(http, { serveClient: false });
     this.io.use((socket, next) => {
       this.#authenticate(socket).then(
-        (actor) => {
-          socket.data.actor = actor;
-          next();
+        () => next(),
+        (err: unknown) => {
+          if (err instanceof HandshakeError) return next(err);
+          this.#d.log.error({ err }, 'socket handshake failed');
+          next(new Error('unavailable'));
         },
-        (err: Error) => next(err),
       );
     });
-    this.io.on('connection', (socket) => void this.#onConnection(socket));
+    this.io.on('connection', (socket) => void this.#track(this.#onConnection(socket)));
+    this.io.on('events', (events) => this.#feed.offer(events));
+    this.io.on('access:changed', (workspaceId, ack) => {
+      this.#syncLocal(workspaceId).then(
+        () => ack(true),
+        (err: unknown) => {
+          this.#d.log.error({ err }, 'room sync failed');
+          ack(false);
+        },
+      );
+    });
   }
 
-  /** Shares rooms across instances through Redis (REDIS_URL). */
-  async attachRedis(): Promise<void> {
+  /** Attaches Redis (REDIS_URL) and starts the feed. Sockets wait for it before they replay. */
+  start(): Promise<void> {
+    return (this.#started ??= (async () => {
+      await this.#attachRedis();
+      await this.#feed.start();
+      const every = this.#d.revalidateMs ?? 60_000;
+      this.#revalidateTimer = setInterval(() => this.#revalidateAll(), every);
+      this.#revalidateTimer.unref();
+      this.#markReady();
+    })());
+  }
+
+  /** Shares rooms and inter-instance messages through Redis (REDIS_URL). */
+  async #attachRedis(): Promise<void> {
     if (!this.#d.redisUrl) return;
     const pub = createClient({ url: this.#d.redisUrl });
     const sub = pub.duplicate();
     pub.on('error', (err: Error) => this.#d.log.error({ err }, 'redis pub error'));
     sub.on('error', (err: Error) => this.#d.log.error({ err }, 'redis sub error'));
     await Promise.all([pub.connect(), sub.connect()]);
-    this.io.adapter(createAdapter(pub, sub));
+    this.io.adapter(createAdapter(pub, sub, { key: this.#d.redisPrefix ?? 'socket.io', requestsTimeout: REMOTE_SYNC_TIMEOUT_MS }));
     this.#redisClients = [pub, sub];
   }
 
+  /** The relay's callback: events it numbered and committed. */
   publish(events: PublishedEvent[]): void {
-    for (const { event, audience } of events) this.io.to(audienceRooms(audience)).emit('event', event);
+    if (this.#closed || events.length === 0) return;
+    this.#feed.offer(events);
+    if (this.#redisClients.length) this.io.serverSideEmit('events', events);
   }
 
-  /** Re-computes inbox rooms of a workspace's connected sockets after memberships or inboxes change. */
-  async syncRooms(workspaceId: string): Promise<void> {
-    const sockets = await this.io.in(rooms.workspace(workspaceId)).fetchSockets();
-    const inboxIds = (await inboxesRepo.list(this.#d.store.prisma, workspaceId)).map((i) => i.id);
-    for (const s of sockets) {
-      const actor = s.data.actor;
-      const visible = new Set((await visibleInboxIds(this.#d.store.prisma, actor)) ?? inboxIds);
-      const leave = inboxIds.filter((id) => !visible.has(id)).map(rooms.inbox);
-      if (leave.length) s.leave(leave as never);
-      for (const id of visible) s.join(rooms.inbox(id));
-    }
+  /** Resolves once every event committed before the call was emitted to this instance's sockets. */
+  flush(): Promise<void> {
+    return this.#feed.flush();
+  }
+
+  /**
+   * Re-checks the sockets of a workspace on every instance after who-may-see-what changed
+   * (inboxes, memberships, roles, disabled users, deleted sessions): rooms are recomputed and
+   * sockets whose user or credential is no longer valid are disconnected. Resolves once this
+   * instance is done and the others acknowledged (or did not within 5 s).
+   */
+  syncRooms(workspaceId: string): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return this.#track(
+      Promise.all([this.#syncLocal(workspaceId), this.#redisClients.length ? this.#syncRemote(workspaceId) : undefined]).then(() => undefined),
+    );
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.io.close(() => resolve()));
-    await Promise.allSettled(this.#redisClients.map((c) => c.quit()));
+    this.#closed = true;
+    clearInterval(this.#revalidateTimer);
+    await this.#started?.catch(() => {});
+    this.#markReady(); // sockets still waiting for start() give up
+    await this.#feed.stop();
+    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+    await new Promise<void>((resolve) => void this.io.close(() => resolve()));
+    await Promise.allSettled(this.#redisClients.map((c) => c.close()));
+    this.#redisClients = [];
   }
 
-  async #authenticate(socket: AgentSocket): Promise<UserActor> {
-    const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
-    if (typeof auth.token === 'string' && auth.token) {
-      const actor = await this.#d.auth.authenticateToken(auth.token);
-      if (!actor) throw new Error('unauthenticated');
-      return actor;
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#pending.add(p);
+    const done = () => this.#pending.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  #emit({ event, audience }: PublishedEvent): void {
+    this.io.local.to(audienceRooms(audience)).emit('event', event);
+  }
+
+  async #syncRemote(workspaceId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), REMOTE_SYNC_TIMEOUT_MS + 1_000);
+      timer.unref();
+    });
+    try {
+      const r = await Promise.race([this.io.serverSideEmitWithAck('access:changed', workspaceId), timeout]);
+      if (r === 'timeout') this.#d.log.warn({ workspaceId }, 'other instances did not confirm the room sync');
+    } catch (err) {
+      this.#d.log.warn({ err, workspaceId }, 'other instances did not confirm the room sync');
+    } finally {
+      clearTimeout(timer);
     }
-    // Cookie auth: refuse cross-site origins (no CSRF token on a socket handshake).
-    const origin = socket.handshake.headers.origin;
-    if (origin && !this.#sameOrigin(origin, socket.handshake.headers.host)) throw new Error('forbidden origin');
-    const token = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-    const session = token ? await this.#d.auth.authenticateSession(token) : null;
-    if (!session) throw new Error('unauthenticated');
-    return session.actor;
+  }
+
+  #syncLocal(workspaceId: string): Promise<void> {
+    const sockets = [...(this.#sockets.get(workspaceId) ?? [])];
+    return sockets.length ? this.#track(this.#refresh(workspaceId, sockets)) : Promise.resolve();
+  }
+
+  #revalidateAll(): void {
+    if (this.#closed) return;
+    for (const workspaceId of this.#sockets.keys()) {
+      this.#syncLocal(workspaceId).catch((err: unknown) => this.#d.log.error({ err }, 'socket revalidation failed'));
+    }
+  }
+
+  /**
+   * Loads the current access of `sockets` and applies it. Loads are numbered when they start;
+   * a socket only takes a load newer than the one it has, so concurrent syncs (and a connect
+   * racing a sync) never leave a socket with stale rooms: the newest load started after the
+   * latest change committed.
+   */
+  async #refresh(workspaceId: string, sockets: AgentSocket[]): Promise<void> {
+    const gen = ++this.#gen;
+    const subjects = sockets.flatMap((s) => {
+      const st = this.#state.get(s);
+      return st ? [{ socket: s, st }] : [];
+    });
+    const access = await loadSocketAccess(
+      this.#d.store.prisma,
+      workspaceId,
+      subjects.map(({ socket, st }) => ({ userId: socket.data.actor.userId, via: socket.data.actor.via, credential: st.credential })),
+    );
+    subjects.forEach(({ socket, st }, i) => {
+      if (gen <= st.gen || !socket.connected) return;
+      st.gen = gen;
+      const a = access[i];
+      if (!a) {
+        socket.disconnect(true);
+        return;
+      }
+      socket.data.actor = a.actor;
+      st.inboxIds = a.inboxIds;
+      const want = new Set([
+        socket.id,
+        rooms.user(a.actor.userId),
+        rooms.workspace(workspaceId),
+        ...(a.inboxIds === null ? [rooms.allInboxes(workspaceId)] : a.inboxIds.map(rooms.inbox)),
+      ]);
+      // Synchronous with the feed: events up to its cursor went out before the join, later ones
+      // reach the rooms joined here.
+      for (const room of [...socket.rooms]) if (!want.has(room)) void socket.leave(room);
+      void socket.join([...want].filter((r) => !socket.rooms.has(r)));
+      st.liveFrom ??= this.#feed.cursor;
+    });
+  }
+
+  async #authenticate(socket: AgentSocket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
+    let actor: UserActor | null;
+    let credential: SocketCredential;
+    if (typeof auth.token === 'string' && auth.token) {
+      actor = await this.#d.auth.authenticateToken(auth.token);
+      credential = { kind: 'token', tokenHash: sha256Hex(auth.token) };
+    } else {
+      // Cookie auth: refuse cross-site origins (no CSRF token on a socket handshake).
+      const origin = socket.handshake.headers.origin;
+      if (origin && !this.#sameOrigin(origin, socket.handshake.headers.host)) throw new HandshakeError('forbidden origin');
+      const token = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+      const session = token ? await this.#d.auth.authenticateSession(token) : null;
+      actor = session?.actor ?? null;
+      credential = { kind: 'session', sessionId: session?.sessionId ?? '' };
+    }
+    if (!actor) throw new HandshakeError('unauthenticated');
+    socket.data.actor = actor;
+    this.#state.set(socket, { credential, gen: 0, inboxIds: [], liveFrom: null });
   }
 
   #sameOrigin(origin: string, host: string | undefined): boolean {
@@ -125,37 +299,57 @@ export class Gateway {
   }
 
   async #onConnection(socket: AgentSocket): Promise<void> {
-    const actor = socket.data.actor;
+    socket.on('ping', (ack) => typeof ack === 'function' && ack(new Date().toISOString()));
     const db = this.#d.store.prisma;
+    const st = this.#state.get(socket);
+    if (!st) return void socket.disconnect(true);
+    const { workspaceId } = socket.data.actor;
     try {
-      const visible = (await visibleInboxIds(db, actor)) ?? (await inboxesRepo.list(db, actor.workspaceId)).map((i) => i.id);
-      // Join first, then replay: anything published meanwhile arrives live (held back by the
-      // client until replay:done) or in the replay; the client drops seqs it already applied.
-      await socket.join([rooms.user(actor.userId), rooms.workspace(actor.workspaceId), ...visible.map(rooms.inbox)]);
-      socket.on('ping', (ack) => typeof ack === 'function' && ack(new Date().toISOString()));
+      await this.#ready;
+      if (this.#closed || !socket.connected) return;
+      // Registered first, access loaded after: a sync that misses this socket started before
+      // the load below, which then sees that sync's change.
+      let local = this.#sockets.get(workspaceId);
+      if (!local) this.#sockets.set(workspaceId, (local = new Set()));
+      local.add(socket);
+      socket.once('disconnect', () => {
+        local.delete(socket);
+        if (local.size === 0 && this.#sockets.get(workspaceId) === local) this.#sockets.delete(workspaceId);
+      });
+      // Joins the rooms (or a sync that overtook this load already did), or refuses the socket.
+      await this.#refresh(workspaceId, [socket]);
+      if (!socket.connected || st.liveFrom === null) return;
 
+      // Everything after liveFrom arrives live; the replay covers (lastSeq, liveFrom] from the
+      // table (committed: the feed emits only committed events).
+      const liveFrom = st.liveFrom;
       const raw = (socket.handshake.auth as HandshakeAuth | undefined)?.lastSeq;
       const lastSeq = typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : null;
       if (lastSeq === null) {
-        socket.emit('replay:done', { lastSeq: Number(await eventsRepo.maxSeq(db)), count: 0, truncated: false });
+        socket.emit('replay:done', { lastSeq: liveFrom, count: 0, truncated: false });
         return;
       }
       let after = BigInt(lastSeq);
       let count = 0;
       let truncated = false;
-      for (;;) {
+      while (after < BigInt(liveFrom)) {
+        const actor = socket.data.actor;
         const page = await eventsRepo.replay(db, {
           workspaceId: actor.workspaceId,
           afterSeq: after,
-          inboxIds: actor.role === 'agent' ? visible : null,
+          upToSeq: BigInt(liveFrom),
+          inboxIds: st.inboxIds,
           userId: actor.userId,
           limit: REPLAY_PAGE,
         });
-        for (const row of page) socket.emit('event', { ...toRealtimeEvent(row as EventRow), replay: true });
+        if (!socket.connected || this.#closed) return;
+        for (const row of page) socket.emit('event', { ...toRealtimeEvent(row), replay: true });
         count += page.length;
-        const last = page.at(-1);
-        if (last?.seq != null) after = last.seq;
-        if (page.length < REPLAY_PAGE) break;
+        if (page.length < REPLAY_PAGE) {
+          after = BigInt(liveFrom) > after ? BigInt(liveFrom) : after;
+          break;
+        }
+        after = page.at(-1)!.seq;
         if (count >= REPLAY_MAX) {
           truncated = true; // the client should reload its lists instead
           break;
@@ -169,9 +363,12 @@ export class Gateway {
   }
 }
 
-/** Where an event goes: one user's room, else the inbox's room (same rule as eventsRepo.replay). */
+/**
+ * Where an event goes (same rule as eventsRepo.replay): one user's room; else the inbox's room
+ * and the workspace's all-inboxes room (admins, leads); else the whole workspace.
+ */
 export function audienceRooms(a: PublishedEvent['audience']): string[] {
   if (a.userId) return [rooms.user(a.userId)];
-  if (a.inboxId) return [rooms.inbox(a.inboxId)];
+  if (a.inboxId) return [rooms.inbox(a.inboxId), rooms.allInboxes(a.workspaceId)];
   return [rooms.workspace(a.workspaceId)];
 }

@@ -21,13 +21,19 @@ export interface PublishedEvent {
   audience: { workspaceId: string; inboxId: string | null; userId: string | null };
 }
 
+export const toPublished = (row: EventRow): PublishedEvent => ({
+  event: toRealtimeEvent(row),
+  audience: { workspaceId: row.workspaceId, inboxId: row.inboxId, userId: row.userId },
+});
+
 const BATCH = 500;
 
 /**
  * The outbox relay. Services write events in their transactions without a number; after each
  * commit (and on a slow poll, for events another instance left behind) the relay numbers the
- * unpublished ones under an advisory lock and publishes them while still holding it. So every
- * client sees events in seq order, and a client that resumes from seq N misses nothing.
+ * unpublished ones under an advisory lock (gap-free, in commit order) and, once that numbering
+ * committed, hands them to `publish`. Ordering for clients is the gateway's feed's job: it
+ * emits committed events strictly in seq order, whichever instance numbered them.
  */
 export class EventRelay {
   readonly #store: Store;
@@ -67,10 +73,11 @@ export class EventRelay {
     this.#current = this.#drain();
   }
 
-  /** Publishes everything pending now (used by tests and at shutdown). */
+  /** Numbers and publishes everything committed before the call (tests, shutdown). */
   async flush(): Promise<void> {
-    await this.#current;
-    this.#current = this.#drain();
+    // Never two drains at once: a running one takes another turn instead.
+    if (this.#running) this.#again = true;
+    else this.#current = this.#drain();
     await this.#current;
   }
 
@@ -89,18 +96,16 @@ export class EventRelay {
     try {
       do {
         this.#again = false;
-        const n = await this.#store.transaction(
-          async (tx) => {
-            const rows = await eventsRepo.claimUnpublished(tx, BATCH);
-            if (rows.length > 0) {
-              const sorted = rows.sort((a, b) => (a.seq < b.seq ? -1 : 1));
-              this.#publish(sorted.map((r) => ({ event: toRealtimeEvent(r), audience: { workspaceId: r.workspaceId, inboxId: r.inboxId, userId: r.userId } })));
-            }
-            return rows.length;
-          },
-          { notify: false, retries: 0 },
-        );
-        if (n === BATCH) this.#again = true;
+        const rows = await this.#store.transaction((tx) => eventsRepo.claimUnpublished(tx, BATCH), { notify: false, retries: 0 });
+        if (rows.length > 0) {
+          try {
+            this.#publish(rows.map(toPublished));
+          } catch (err) {
+            // Committed: the gateway's feed still finds them in the table.
+            this.#log.error({ err }, 'publishing events failed');
+          }
+        }
+        if (rows.length === BATCH) this.#again = true;
       } while (this.#again && !this.#stopped);
     } catch (err) {
       this.#log.error({ err }, 'event relay failed; will retry');

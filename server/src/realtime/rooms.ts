@@ -3,4 +3,6 @@ export const rooms = {
   user: (id: string) => `user:${id}`,
   inbox: (id: string) => `inbox:${id}`,
   workspace: (id: string) => `ws:${id}`,
+  /** Admins and leads of a workspace: they see every inbox, including ones created later. */
+  allInboxes: (workspaceId: string) => `inboxes:${workspaceId}`,
 };
