@@ -1,6 +1,8 @@
 import { getAdapter } from '@switchboard/channels';
 import type { Config } from './config.ts';
 import { AccessEvents } from './domain/access-events.ts';
+import { ATTACHMENT_QUEUE, AttachmentService } from './domain/attachments.ts';
+import { AttachmentStore } from './lib/attachment-store.ts';
 import { AuthService } from './domain/auth-service.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { InboxService } from './domain/inbox-service.ts';
@@ -32,6 +34,8 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }));
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log }));
   store.onCommit(() => jobs.kick());
+  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl);
+  jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const access = new AccessEvents();
 
   return {
@@ -39,10 +43,11 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     secrets,
     jobs,
     ingest,
-    auth: new AuthService(store, config),
+    auth: new AuthService(store, config, access),
     conversations: new ConversationService(store),
     messages: new MessageService(store, jobs),
     access,
+    attachments,
     inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter),
     webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
     users: new UserService(store, access),

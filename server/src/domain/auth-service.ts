@@ -9,6 +9,7 @@ import { usersRepo } from '../repositories/users.ts';
 import { workspacesRepo } from '../repositories/workspaces.ts';
 import { assertUser } from './access.ts';
 import type { Actor, UserActor } from './actor.ts';
+import type { AccessEvents } from './access-events.ts';
 import { toUserDto } from './mappers.ts';
 
 export interface SessionGrant {
@@ -35,9 +36,11 @@ const slug = (s: string) =>
 export class AuthService {
   readonly #store: Store;
   readonly #config: Config;
-  constructor(store: Store, config: Config) {
+  readonly #access: AccessEvents | undefined;
+  constructor(store: Store, config: Config, access?: AccessEvents) {
     this.#store = store;
     this.#config = config;
+    this.#access = access;
   }
 
   async needsSetup(): Promise<boolean> {
@@ -135,8 +138,10 @@ export class AuthService {
     return { kind: 'user', userId: t.user.id, workspaceId: t.user.workspaceId, role: t.user.role, name: t.user.name, via: 'token' };
   }
 
-  async logout(sessionId: string): Promise<void> {
+  /** Ends a session; its live sockets are closed at once (access sync). */
+  async logout(sessionId: string, workspaceId?: string): Promise<void> {
     await sessionsRepo.delete(this.#store.prisma, sessionId);
+    if (workspaceId) await this.#access?.changed(workspaceId);
   }
 
   async createApiToken(actor: Actor, name: string): Promise<{ id: string; name: string; token: string; prefix: string }> {
@@ -160,7 +165,9 @@ export class AuthService {
 
   async revokeApiToken(actor: Actor, id: string): Promise<boolean> {
     const user = assertUser(actor);
-    return (await apiTokensRepo.revoke(this.#store.prisma, user.userId, id)).count > 0;
+    const revoked = (await apiTokensRepo.revoke(this.#store.prisma, user.userId, id)).count > 0;
+    if (revoked) await this.#access?.changed(user.workspaceId); // sockets using the token disconnect now
+    return revoked;
   }
 
   async me(actor: Actor): Promise<UserDto> {

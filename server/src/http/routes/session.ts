@@ -109,7 +109,7 @@ export function sessionRoutes(secureCookies: boolean) {
     }),
     async (c) => {
       const sid = c.get('sessionId');
-      if (sid) await c.get('services').auth.logout(sid);
+      if (sid) await c.get('services').auth.logout(sid, c.get('actor').workspaceId);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     },
