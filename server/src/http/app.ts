@@ -6,6 +6,7 @@ import type { AppEnv } from './env.ts';
 import { errorBody, handleError } from './errors.ts';
 import { cannedResponseRoutes } from './routes/canned-responses.ts';
 import { contactRoutes } from './routes/contacts.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { labelRoutes } from './routes/labels.ts';
@@ -37,6 +38,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
   const api = new OpenAPIHono<AppEnv>();
   api.route('/', sessionRoutes(config.secureCookies));
   api.route('/', conversationRoutes());
+  api.route('/', attachmentRoutes());
   api.route('/', inboxRoutes());
   api.route('/', userRoutes());
   api.route('/', tokenRoutes());

@@ -1,0 +1,103 @@
+import type { InboundAttachment } from '@switchboard/channels';
+import { ChannelError, fetchWithTimeout } from '@switchboard/channels';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import { AttachmentStore, AttachmentTooLarge } from '../lib/attachment-store.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { RetryableError, type JobHandler, type JobQueue } from '../jobs/queue.ts';
+import { attachmentsRepo } from '../repositories/attachments.ts';
+import type { Db, Store } from '../repositories/store.ts';
+import { assertInboxVisible } from './access.ts';
+import type { Actor } from './actor.ts';
+
+export const ATTACHMENT_QUEUE = 'attachment.fetch';
+
+export interface NewAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+  storageKey: string | null;
+  sourceUrl: string | null;
+  contentId: string | null;
+}
+
+/**
+ * Inbound attachments: bytes that came with the webhook are stored before the message is written;
+ * files offered by URL are recorded at once and downloaded by a durable job (the webhook is not kept
+ * waiting, and a provider outage is retried, never dropped).
+ */
+export class AttachmentService {
+  readonly #store: Store;
+  readonly #files: AttachmentStore;
+  readonly #fetch: typeof fetch;
+
+  constructor(store: Store, files: AttachmentStore, fetchImpl: typeof fetch) {
+    this.#store = store;
+    this.#files = files;
+    this.#fetch = fetchImpl;
+  }
+
+  /** Stores inline bytes now; returns rows for the message's nested create. */
+  async prepare(workspaceId: string, inbound: InboundAttachment[]): Promise<NewAttachment[]> {
+    const out: NewAttachment[] = [];
+    for (const a of inbound) {
+      const base = { name: a.name.slice(0, 255) || 'attachment', contentType: a.contentType || 'application/octet-stream', contentId: a.contentId ?? null };
+      if (a.content) {
+        const key = this.#files.newKey(workspaceId);
+        const size = await this.#files.put(key, a.content);
+        out.push({ ...base, size, storageKey: key, sourceUrl: null });
+      } else if (a.url) {
+        out.push({ ...base, size: a.size ?? 0, storageKey: null, sourceUrl: a.url });
+      }
+    }
+    return out;
+  }
+
+  /** Enqueues downloads for the attachments of a just-created message (same transaction). */
+  async enqueueDownloads(tx: Db, jobs: JobQueue, workspaceId: string, attachments: Array<{ id: string; storageKey: string | null; sourceUrl: string | null }>) {
+    for (const a of attachments) {
+      if (!a.storageKey && a.sourceUrl) await jobs.enqueue(tx, ATTACHMENT_QUEUE, { workspaceId, attachmentId: a.id }, { maxAttempts: 6 });
+    }
+  }
+
+  /** Opens an attachment for download, if the actor may see its conversation. */
+  async open(actor: Actor, id: string) {
+    const a = await attachmentsRepo.withMessage(this.#store.prisma, actor.workspaceId, id);
+    if (!a) throw notFound('Attachment');
+    await assertInboxVisible(this.#store.prisma, actor, a.message.inboxId, 'Attachment');
+    if (!a.storageKey) {
+      throw new AppError('conflict', a.error ? `Attachment could not be downloaded: ${a.error}` : 'Attachment is still being downloaded');
+    }
+    const file = await this.#files.open(a.storageKey);
+    return { ...file, name: a.name, contentType: a.contentType };
+  }
+
+  downloader(): JobHandler<{ workspaceId: string; attachmentId: string }> {
+    return {
+      run: async ({ attachmentId }) => {
+        const a = await attachmentsRepo.get(this.#store.prisma, attachmentId);
+        if (!a || a.storageKey || !a.sourceUrl) return;
+        let res: Response;
+        try {
+          res = await fetchWithTimeout(this.#fetch, a.sourceUrl, { method: 'GET' }, { timeoutMs: 30_000 });
+        } catch (err) {
+          if (err instanceof ChannelError && err.transient) throw new RetryableError(err.message);
+          throw err;
+        }
+        if (res.status >= 500 || res.status === 429 || res.status === 408) throw new RetryableError(`download failed: HTTP ${res.status}`);
+        if (!res.ok || !res.body) throw new Error(`download failed: HTTP ${res.status}`);
+        const key = this.#files.newKey(a.workspaceId);
+        try {
+          const size = await this.#files.put(key, Readable.fromWeb(res.body as unknown as NodeWebStream));
+          await attachmentsRepo.stored(this.#store.prisma, a.id, { storageKey: key, size });
+        } catch (err) {
+          if (err instanceof AttachmentTooLarge) throw err;
+          throw new RetryableError(err instanceof Error ? err.message : String(err));
+        }
+      },
+      onFailure: async ({ attachmentId }, error) => {
+        await attachmentsRepo.failed(this.#store.prisma, attachmentId, error.message.slice(0, 500));
+      },
+    };
+  }
+}

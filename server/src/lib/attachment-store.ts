@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export class AttachmentTooLarge extends Error {
+  override name = 'AttachmentTooLarge';
+}
+
+/** Attachment files on local disk under `<data dir>/attachments`, addressed by opaque keys. */
+export class AttachmentStore {
+  readonly root: string;
+  readonly maxBytes: number;
+
+  constructor(dataDir: string, maxBytes = 25 * 1024 * 1024) {
+    this.root = resolve(dataDir, 'attachments');
+    this.maxBytes = maxBytes;
+  }
+
+  newKey(workspaceId: string): string {
+    const d = new Date();
+    return `${workspaceId}/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${randomUUID()}`;
+  }
+
+  #path(key: string): string {
+    const p = resolve(this.root, key);
+    if (!p.startsWith(this.root + sep)) throw new Error('invalid attachment key');
+    return p;
+  }
+
+  /** Streams `body` to `key` (atomically: a temp file renamed into place); returns the byte count. */
+  async put(key: string, body: Readable | Uint8Array): Promise<number> {
+    const path = this.#path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.part-${randomUUID()}`;
+    let size = 0;
+    const limit = this.maxBytes;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > limit) cb(new AttachmentTooLarge(`Attachment exceeds ${limit} bytes`));
+        else cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : body, counter, createWriteStream(tmp));
+      await rename(tmp, path);
+      return size;
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async open(key: string): Promise<{ stream: Readable; size: number }> {
+    const path = this.#path(key);
+    const { size } = await stat(path);
+    return { stream: createReadStream(path), size };
+  }
+
+  pathOf(key: string): string {
+    return join(this.#path(key));
+  }
+}
