@@ -3,7 +3,6 @@ import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
 // the adapter's own schemas before building a context, so C/S line up at runtime.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyAdapter = ChannelAdapter<any, any>;
 
 const adapters = new Map<InboxKind, AnyAdapter>();
