@@ -1,5 +1,6 @@
 // @switchboard/db: the Prisma client on PostgreSQL (DATABASE_URL) or on an embedded PGlite (SWITCHBOARD_DATA_DIR).
 // The only module that imports the generated client: other packages import types and enums from here.
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -16,6 +17,8 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export type Database = {
   prisma: PrismaClient;
   kind: DatabaseKind;
+  /** PostgreSQL: the pool's maximum connections (PGlite has exactly one). */
+  poolSize?: number;
   close(): Promise<void>;
 };
 
@@ -29,9 +32,42 @@ export type OpenDatabaseOptions = {
   logger?: (msg: string) => void;
   /** Embedded mode: use this already open PGlite instead of opening one (closed by close()). */
   pglite?: PGlite;
-  /** PostgreSQL: maximum connections of the pool (pg's default: 10). */
+  /** PostgreSQL: maximum connections of the pool (default: DEFAULT_POOL_SIZE). */
   poolSize?: number;
 };
+
+/** Connections per process on PostgreSQL unless openDatabase({ poolSize }) says otherwise (pg's own default). */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Prepared statements on PostgreSQL, opt-in per statement: raw SQL that starts with PREPARE_MARKER is sent as
+ * a named statement, parsed and planned once per connection and then only bound and executed (for the hot
+ * paths, planning costs more than running). Everything else stays unnamed, so the number of statements a
+ * connection keeps is bounded by the marked statements in the code, and Prisma's own queries (their text
+ * varies with list lengths) never pile up. A marked statement must name its result columns (no `*`): a
+ * migration that adds a column would otherwise invalidate running servers' plans ("cached plan must not
+ * change result type"). A URL with `pgbouncer=true` (a pooler in transaction mode) turns names off.
+ */
+export const PREPARE_MARKER = '/* prepare: */';
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string | undefined {
+  if (!sql.startsWith(PREPARE_MARKER)) return undefined;
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `sb_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+function withoutPgbouncerFlag(url: string): { url: string; pgbouncer: boolean } {
+  if (!/[?&]pgbouncer=/.test(url)) return { url, pgbouncer: false };
+  const u = new URL(url);
+  const pgbouncer = u.searchParams.get('pgbouncer') === 'true';
+  u.searchParams.delete('pgbouncer');
+  return { url: u.toString(), pgbouncer };
+}
 
 /** The PGlite data directory openDatabase uses for a given SWITCHBOARD_DATA_DIR. */
 export function pgliteDir(dataDir: string): string {
@@ -51,9 +87,15 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
 
   if (opts.url) {
     await migrate(opts.url);
-    const adapter = new PrismaPg({ connectionString: opts.url, ...(opts.poolSize ? { max: opts.poolSize } : {}) });
+    const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+    const { url, pgbouncer } = withoutPgbouncerFlag(opts.url);
+    const adapter = new PrismaPg(
+      { connectionString: url, max: poolSize },
+      // pg reads a missing name as "unnamed statement".
+      pgbouncer ? {} : { statementNameGenerator: (q) => statementName(q.sql) as string },
+    );
     const prisma = new PrismaClient({ adapter });
-    return { prisma, kind: 'postgres', close: once(() => prisma.$disconnect()) };
+    return { prisma, kind: 'postgres', poolSize, close: once(() => prisma.$disconnect()) };
   }
 
   let pglite = opts.pglite;

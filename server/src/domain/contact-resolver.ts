@@ -1,7 +1,19 @@
 import type { NormalizedContact } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
 import { contactsRepo } from '../repositories/contacts.ts';
+import type { KnownIdentity } from '../repositories/ingest.ts';
 import type { Db } from '../repositories/store.ts';
+
+export interface ResolvedContact {
+  id: string;
+  /** The contact's name as stored (a new contact: the input's name). */
+  name: string | null;
+  /** Created by this call (in the caller's transaction, so nobody else can see it yet). */
+  created: boolean;
+}
+
+/** The identities resolveContact looks up: every one not marked `verified: false`. */
+export const trustedIdentities = (input: NormalizedContact) => input.identities.filter((i) => i.verified !== false);
 
 /**
  * identity → contact. The same normalized address on any channel resolves to the same contact.
@@ -12,43 +24,37 @@ import type { Db } from '../repositories/store.ts';
  *   never match an existing contact; they are attached only if nobody holds them yet.
  * - No match: a new contact is created with all identities. A concurrent creator of the same identity
  *   makes this transaction fail with a unique violation; the caller's transaction is retried and then matches.
+ *
+ * `known`: the workspace's rows for trustedIdentities(input), when the caller already looked them up
+ * (ingest does, in the same query as its idempotency check); otherwise they are queried here.
  */
-export async function resolveContact(tx: Db, workspaceId: string, input: NormalizedContact): Promise<string> {
-  const trusted = input.identities.filter((i) => i.verified !== false);
+export async function resolveContact(tx: Db, workspaceId: string, input: NormalizedContact, known?: KnownIdentity[]): Promise<ResolvedContact> {
+  const trusted = trustedIdentities(input);
   const claimed = input.identities.filter((i) => i.verified === false);
-  const known = await contactsRepo.findIdentities(tx, workspaceId, trusted);
+  const rows: Array<{ kind: string; address: string; contactId: string; contactName?: string | null }> =
+    known ?? (await contactsRepo.findIdentities(tx, workspaceId, trusted));
   const match = trusted
-    .map((i) => known.find((k) => k.kind === i.kind && k.address === i.address))
+    .map((i) => rows.find((k) => k.kind === i.kind && k.address === i.address))
     .find((k) => k !== undefined);
 
   if (match) {
-    const missing = trusted.filter((i) => !known.some((k) => k.kind === i.kind && k.address === i.address));
+    const missing = trusted.filter((i) => !rows.some((k) => k.kind === i.kind && k.address === i.address));
     await contactsRepo.addIdentities(tx, workspaceId, match.contactId, [
       ...missing.map((i) => ({ kind: i.kind, address: i.address, verified: i.verified === true })),
       ...claimed.map((i) => ({ kind: i.kind, address: i.address, verified: false })),
     ]);
-    return match.contactId;
+    const name = match.contactName !== undefined ? match.contactName : ((await contactsRepo.get(tx, workspaceId, match.contactId))?.name ?? null);
+    return { id: match.contactId, name, created: false };
   }
 
-  const contact = await contactsRepo.create(tx, {
-    workspaceId,
-    name: input.name ?? null,
-    company: input.company ?? null,
-    attributes: (input.attributes ?? {}) as Prisma.InputJsonValue,
-  });
-  // Trusted identities without skipDuplicates: a race surfaces as a unique violation → retry.
-  await contactsRepo.addIdentities(
+  // One statement: the contact, its trusted identities without skipping (a race surfaces as a unique
+  // violation → retry) and its claimed ones skipping any address somebody already holds.
+  const name = input.name ?? null;
+  const id = await contactsRepo.createWithIdentities(
     tx,
-    workspaceId,
-    contact.id,
+    { workspaceId, name, company: input.company ?? null, attributes: (input.attributes ?? {}) as Prisma.InputJsonValue },
     trusted.map((i) => ({ kind: i.kind, address: i.address, verified: i.verified === true })),
-    { strict: true },
-  );
-  await contactsRepo.addIdentities(
-    tx,
-    workspaceId,
-    contact.id,
     claimed.map((i) => ({ kind: i.kind, address: i.address, verified: false })),
   );
-  return contact.id;
+  return { id, name, created: true };
 }

@@ -21,14 +21,31 @@ export const defaultThreading: InboxThreadingSettings = { reopenWindowHours: 0 }
 export async function findOrStartConversation(
   store: Store,
   tx: Db,
-  p: { workspaceId: string; inboxId: string; contactId: string; threadKey: string | null; subject: string | null; at: Date; settings: InboxThreadingSettings },
+  p: {
+    workspaceId: string;
+    inboxId: string;
+    contactId: string;
+    /** The contact was created in this transaction: it has no conversation yet and nobody else can see it. */
+    contactCreated?: boolean;
+    /** This transaction already holds the contact's lock (ingestRepo.probe takes it with the identity lookup). */
+    contactLocked?: boolean;
+    threadKey: string | null;
+    subject: string | null;
+    at: Date;
+    settings: InboxThreadingSettings;
+  },
 ): Promise<{ conversation: ConversationRow; created: boolean; reopened: boolean }> {
-  const lockKey = `${p.inboxId}:${p.threadKey ?? `contact:${p.contactId}`}`;
-  await lockForTransaction(tx, lockKey);
-
-  const existing = p.threadKey
-    ? await conversationsRepo.latestForThread(tx, p.inboxId, p.threadKey)
-    : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId);
+  let existing: ConversationRow | null = null;
+  // A contact created in this transaction has no conversation yet, and no other transaction can know its
+  // id to take its lock: without a thread key, neither the lock nor the lookup is needed.
+  if (p.threadKey || !p.contactCreated) {
+    // (ingestRepo.probe builds the contact key in SQL: keep the two in step.)
+    const lockKey = `${p.inboxId}:${p.threadKey ?? `contact:${p.contactId}`}`;
+    if (p.threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
+    existing = p.threadKey
+      ? await conversationsRepo.latestForThread(tx, p.inboxId, p.threadKey)
+      : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId);
+  }
 
   if (existing) {
     if (existing.status !== 'resolved') return { conversation: existing, created: false, reopened: false };

@@ -3,11 +3,13 @@ import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
 import { conversationsRepo, type ConversationRow } from '../repositories/conversations.ts';
+import { uuidv7 } from '../repositories/ids.ts';
+import { ingestRepo } from '../repositories/ingest.ts';
 import { messagesRepo, type MessageRow } from '../repositories/messages.ts';
 import type { Store } from '../repositories/store.ts';
-import { resolveContact } from './contact-resolver.ts';
+import { resolveContact, trustedIdentities } from './contact-resolver.ts';
 import { defaultThreading, findOrStartConversation, type InboxThreadingSettings } from './conversation-resolver.ts';
-import { recordEvent } from './events.ts';
+import { eventRow } from './events.ts';
 import { toConversationDto, toMessageDto } from './mappers.ts';
 import { applyDeliveryStatus } from './delivery-status.ts';
 
@@ -23,6 +25,9 @@ export interface IngestResult {
   /** false when the provider message id was seen before (nothing new stored). */
   created: boolean;
 }
+
+/** What a Json column gives back for `v` (undefined members dropped, dates as strings, …). */
+const jsonValue = (v: unknown): Prisma.JsonValue => JSON.parse(JSON.stringify(v)) as Prisma.JsonValue;
 
 function threadingOf(settings: unknown): InboxThreadingSettings {
   const s = (settings ?? {}) as Partial<InboxThreadingSettings>;
@@ -53,18 +58,26 @@ export class IngestService {
   }
 
   async ingestOne(inbox: IngestInbox, m: InboundMessage): Promise<IngestResult> {
-    const seen = await this.#existing(inbox, m.providerMessageId);
-    if (seen) return seen;
-
+    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock), conversation, append, COMMIT.
     const result = await this.#store.transaction(async (tx) => {
-      // Re-checked inside: a retried transaction (unique violation) finds the winner's message here.
-      const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
-      if (again) {
-        const conversation = await conversationsRepo.get(tx, inbox.workspaceId, again.conversationId);
-        if (conversation) return { message: again, conversation, created: false };
+      // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
+      // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
+      const probe = await ingestRepo.probe(tx, {
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        providerMessageId: m.providerMessageId,
+        identities: trustedIdentities(m.contact),
+        // Without a thread key the conversation lock is the contact's: take it in the same query.
+        lockContactIn: m.threadKey == null ? inbox.id : null,
+      });
+      if (probe.seenMessageId) {
+        const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
+        const conversation = again ? await conversationsRepo.get(tx, inbox.workspaceId, again.conversationId) : null;
+        if (again && conversation) return { message: again, conversation, created: false };
       }
 
-      const contactId = await resolveContact(tx, inbox.workspaceId, m.contact);
+      const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known);
+      const contactId = contact.id;
       const now = new Date();
       // Provider timestamps order the history; a clock in the future is clamped to now.
       const at = m.occurredAt.getTime() > now.getTime() ? now : m.occurredAt;
@@ -72,6 +85,8 @@ export class IngestService {
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,
         contactId,
+        contactCreated: contact.created,
+        contactLocked: probe.lockedContactId === contactId,
         threadKey: m.threadKey ?? null,
         subject: m.subject ?? null,
         at,
@@ -80,7 +95,10 @@ export class IngestService {
 
       const html = m.html ? sanitizeHtml(m.html) : null;
       const text = m.text || (m.html ? htmlToText(m.html) : '');
-      const message = await messagesRepo.create(tx, {
+      const writtenAt = new Date();
+      // The rows as they will be stored: message, conversation and events go out in one statement.
+      const message: MessageRow = {
+        id: uuidv7(),
         workspaceId: inbox.workspaceId,
         conversationId: conversation.id,
         inboxId: inbox.id,
@@ -88,29 +106,54 @@ export class IngestService {
         kind: 'message',
         authorType: 'contact',
         authorContactId: contactId,
+        authorUserId: null,
         text,
         html,
         providerMessageId: m.providerMessageId,
-        metadata: m.metadata as Prisma.InputJsonValue,
+        deliveryStatus: null,
+        deliveryError: null,
+        metadata: jsonValue(m.metadata ?? {}),
         createdAt: at,
+        updatedAt: writtenAt,
+        // Ingest stores no attachment rows (yet): once it does, ingestRepo.append inserts them too.
         attachments: [],
-      });
+        authorUser: null,
+        authorContact: { id: contactId, name: contact.name },
+      };
 
       const wasSnoozed = conversation.status === 'snoozed';
-      const updated = await conversationsRepo.update(tx, inbox.workspaceId, conversation.id, {
+      const reopen = reopened || wasSnoozed;
+      const touch = {
+        id: conversation.id,
+        workspaceId: inbox.workspaceId,
         lastActivityAt: at > conversation.lastActivityAt ? at : conversation.lastActivityAt,
         waitingSince: conversation.waitingSince ?? at,
         lastMessagePreview: preview(text) || (m.attachments.length ? `📎 ${m.attachments[0]?.name ?? ''}` : null),
-        ...(reopened || wasSnoozed ? { status: 'open' as const, snoozedUntil: null, resolvedAt: null } : {}),
-      });
+        reopen,
+        updatedAt: writtenAt,
+      };
+      const updated: ConversationRow = {
+        ...conversation,
+        lastActivityAt: touch.lastActivityAt,
+        waitingSince: touch.waitingSince,
+        lastMessagePreview: touch.lastMessagePreview,
+        ...(reopen ? { status: 'open' as const, snoozedUntil: null, resolvedAt: null } : {}),
+        updatedAt: writtenAt,
+      };
 
       const actor = { kind: 'contact' as const, workspaceId: inbox.workspaceId, contactId };
       const audience = { inboxId: inbox.id, conversationId: conversation.id };
       const conversationDto = toConversationDto(updated);
-      if (created) await recordEvent(tx, actor, 'conversation.created', audience, { conversation: conversationDto });
-      else if (reopened || wasSnoozed)
-        await recordEvent(tx, actor, 'conversation.updated', audience, { conversation: conversationDto, changes: ['status'] });
-      await recordEvent(tx, actor, 'message.created', audience, { message: toMessageDto(message), conversation: conversationDto });
+      const events = [
+        ...(created
+          ? [eventRow(actor, 'conversation.created', audience, { conversation: conversationDto })]
+          : reopen
+            ? [eventRow(actor, 'conversation.updated', audience, { conversation: conversationDto, changes: ['status'] })]
+            : []),
+        eventRow(actor, 'message.created', audience, { message: toMessageDto(message), conversation: conversationDto }),
+      ];
+      const { attachments: _a, authorUser: _u, authorContact: _c, ...row } = message;
+      await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events);
       return { message, conversation: updated, created: true };
     });
     if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
@@ -127,12 +170,5 @@ export class IngestService {
       if (changed) applied++;
     }
     return applied;
-  }
-
-  async #existing(inbox: IngestInbox, providerMessageId: string): Promise<IngestResult | null> {
-    const message = await messagesRepo.byProviderId(this.#store.prisma, inbox.id, providerMessageId);
-    if (!message) return null;
-    const conversation = await conversationsRepo.get(this.#store.prisma, inbox.workspaceId, message.conversationId);
-    return conversation ? { message, conversation, created: false } : null;
   }
 }

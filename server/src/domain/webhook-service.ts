@@ -22,14 +22,31 @@ export interface WebhookDeps {
   log: Logger;
 }
 
+const OPENED_CACHE_SIZE = 256;
+
 /**
  * The edge between providers and the ingest path: find the inbox by its public token, let its
  * adapter verify (401, nothing stored) and parse (400, nothing stored), then ingest.
  */
 export class WebhookService {
   readonly #d: WebhookDeps;
+  /**
+   * Opened credentials (as JSON text) by sealed value: opening is a pure function of it and every webhook
+   * needs it, while AES-GCM setup per request is measurable. Each caller gets its own parsed copy.
+   */
+  readonly #opened = new Map<string, string>();
   constructor(deps: WebhookDeps) {
     this.#d = deps;
+  }
+
+  #open(sealed: string): unknown {
+    let json = this.#opened.get(sealed);
+    if (json === undefined) {
+      json = JSON.stringify(this.#d.secrets.open(sealed));
+      if (this.#opened.size >= OPENED_CACHE_SIZE) this.#opened.delete(this.#opened.keys().next().value as string);
+      this.#opened.set(sealed, json);
+    }
+    return JSON.parse(json) as unknown;
   }
 
   async handle(kind: string, token: string, req: InboundRequest): Promise<WebhookOutcome> {
@@ -63,7 +80,7 @@ export class WebhookService {
   #context(adapter: ChannelAdapter, inbox: { id: string; publicToken: string; kind: InboxKind; credentials: string | null; settings: unknown }): AdapterContext {
     let credentials: unknown;
     try {
-      credentials = adapter.credentialsSchema.parse(inbox.credentials ? this.#d.secrets.open(inbox.credentials) : {});
+      credentials = adapter.credentialsSchema.parse(inbox.credentials ? this.#open(inbox.credentials) : {});
     } catch (err) {
       this.#d.log.error({ err, inboxId: inbox.id }, 'inbox credentials are unusable');
       throw new AppError('invalid_signature', 'This inbox is not configured to receive webhooks');

@@ -1,5 +1,16 @@
 import type { Db } from './store.ts';
 import type { IdentityKind, Prisma } from '@switchboard/db';
+import { uuidv7 } from './ids.ts';
+
+type IdentityInput = { kind: IdentityKind; address: string; verified: boolean };
+
+/** unnest()-ready columns of identity rows (ids generated here, like Prisma's uuid(7) default). */
+const identityColumns = (identities: IdentityInput[]) => ({
+  ids: identities.map(() => uuidv7()),
+  kinds: identities.map((i) => i.kind as string),
+  addresses: identities.map((i) => i.address),
+  verified: identities.map((i) => i.verified),
+});
 
 const withIdentities = { identities: { orderBy: { createdAt: 'asc' } } } as const;
 
@@ -75,6 +86,38 @@ export const contactsRepo = {
           // strict: a taken address raises a unique violation instead of being skipped.
           skipDuplicates: !opts.strict,
         }),
+  /**
+   * Ingest hot path, one query: a new contact with its `strict` identities (a taken address raises a
+   * unique violation) and its `lenient` ones (taken addresses are skipped). Returns the contact's id.
+   */
+  async createWithIdentities(
+    db: Db,
+    data: { workspaceId: string; name: string | null; company: string | null; attributes: Prisma.InputJsonValue },
+    strict: IdentityInput[],
+    lenient: IdentityInput[],
+  ): Promise<string> {
+    const id = uuidv7();
+    const now = new Date();
+    const s = identityColumns(strict);
+    const l = identityColumns(lenient);
+    await db.$executeRaw`/* prepare: */
+      WITH c AS (
+        INSERT INTO "Contact" (id, "workspaceId", name, company, attributes, "createdAt", "updatedAt")
+        VALUES (${id}::uuid, ${data.workspaceId}::uuid, ${data.name}, ${data.company}, ${JSON.stringify(data.attributes)}::jsonb, ${now}, ${now})
+        RETURNING id
+      ), strict AS (
+        INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
+        SELECT i.id, ${data.workspaceId}::uuid, (SELECT id FROM c), i.kind::"IdentityKind", i.address, i.verified, ${now}
+        FROM unnest(${s.ids}::uuid[], ${s.kinds}::text[], ${s.addresses}::text[], ${s.verified}::boolean[]) AS i(id, kind, address, verified)
+        RETURNING 1
+      )
+      INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
+      SELECT i.id, ${data.workspaceId}::uuid, (SELECT id FROM c), i.kind::"IdentityKind", i.address, i.verified, ${now}
+      FROM unnest(${l.ids}::uuid[], ${l.kinds}::text[], ${l.addresses}::text[], ${l.verified}::boolean[]) AS i(id, kind, address, verified)
+      WHERE (SELECT count(*) FROM strict) >= 0 -- strict rows first, so a lenient duplicate of one is the one skipped
+      ON CONFLICT DO NOTHING`;
+    return id;
+  },
   identity: (db: Db, workspaceId: string, kind: IdentityKind, address: string) =>
     db.contactIdentity.findUnique({ where: { workspaceId_kind_address: { workspaceId, kind, address } } }),
   deleteIdentity: (db: Db, workspaceId: string, contactId: string, id: string) =>

@@ -1,5 +1,6 @@
 import type { Db } from './store.ts';
-import type { ConversationStatus, Prisma, Priority } from '@switchboard/db';
+import { Prisma, type ConversationStatus, type Priority } from '@switchboard/db';
+import { uuidv7 } from './ids.ts';
 
 export const conversationInclude = {
   contact: { select: { id: true, name: true } },
@@ -7,6 +8,25 @@ export const conversationInclude = {
 } as const;
 
 export type ConversationRow = Prisma.ConversationGetPayload<{ include: typeof conversationInclude }>;
+
+/**
+ * Ingest hot path: a ConversationRow in one round trip (Prisma loads each include with its own query):
+ * every column of the conversation (listed by name, so the statement can stay prepared across migrations
+ * that add columns; field names are column names, no @map), its contact's name and its label names.
+ */
+type RawConversation = Omit<ConversationRow, 'contact' | 'labels'> & { contactName: string | null; labelNames: string[] };
+
+const columns = Object.values(Prisma.ConversationScalarFieldEnum).map((f) => `"${f}"`);
+const conversationColumns = Prisma.raw(columns.map((c) => `c.${c}`).join(', '));
+const returningColumns = Prisma.raw(columns.join(', '));
+const labelNames = Prisma.raw(
+  `ARRAY(SELECT l.name FROM "ConversationLabel" cl JOIN "Label" l ON l.id = cl."labelId" WHERE cl."conversationId" = c.id) AS "labelNames"`,
+);
+
+function fromRaw(r: RawConversation): ConversationRow {
+  const { contactName, labelNames: names, ...c } = r;
+  return { ...c, contact: { id: c.contactId, name: contactName }, labels: names.map((name) => ({ label: { name } })) };
+}
 
 export interface ConversationFilter {
   /** null = every inbox of the workspace; otherwise only these (access already applied). */
@@ -56,15 +76,53 @@ export const conversationsRepo = {
     }),
   count: (db: Db, workspaceId: string, f: ConversationFilter) =>
     db.conversation.count({ where: whereOf(workspaceId, f) }),
-  /** The newest conversation of a thread in an inbox (any status), locked for the ingest transaction. */
-  latestForThread: (db: Db, inboxId: string, threadKey: string) =>
-    db.conversation.findFirst({ where: { inboxId, threadKey }, orderBy: { lastActivityAt: 'desc' }, include: conversationInclude }),
-  latestForContact: (db: Db, inboxId: string, contactId: string) =>
-    db.conversation.findFirst({ where: { inboxId, contactId }, orderBy: { lastActivityAt: 'desc' }, include: conversationInclude }),
-  create: (
+  /** The newest conversation of a thread in an inbox (any status). Ingest hot path: one query. */
+  async latestForThread(db: Db, inboxId: string, threadKey: string): Promise<ConversationRow | null> {
+    const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
+      SELECT ${conversationColumns}, ct.name AS "contactName", ${labelNames}
+      FROM "Conversation" c JOIN "Contact" ct ON ct.id = c."contactId"
+      WHERE c."inboxId" = ${inboxId}::uuid AND c."threadKey" = ${threadKey}
+      ORDER BY c."lastActivityAt" DESC LIMIT 1`;
+    return rows[0] ? fromRaw(rows[0]) : null;
+  },
+  /**
+   * The contact's newest conversation in an inbox (any status, threaded or not). Ingest hot path: one query.
+   * The contact's conversations are read through the (contactId, lastActivityAt) index and only then
+   * filtered by inbox: left to itself, a planner without statistics (PGlite never analyzes; PostgreSQL
+   * until autovacuum first does) ANDs in the (inboxId, threadKey) index and reads every conversation of
+   * the inbox for each message.
+   */
+  async latestForContact(db: Db, inboxId: string, contactId: string): Promise<ConversationRow | null> {
+    const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
+      WITH theirs AS MATERIALIZED (
+        SELECT ${conversationColumns} FROM "Conversation" c WHERE c."contactId" = ${contactId}::uuid
+      )
+      SELECT ${conversationColumns}, ct.name AS "contactName", ${labelNames}
+      FROM theirs c JOIN "Contact" ct ON ct.id = c."contactId"
+      WHERE c."inboxId" = ${inboxId}::uuid
+      ORDER BY c."lastActivityAt" DESC LIMIT 1`;
+    return rows[0] ? fromRaw(rows[0]) : null;
+  },
+  /** Inserts a conversation (status open, priority none, no labels) and returns it with its contact, in one query. */
+  async create(
     db: Db,
     data: { workspaceId: string; number: number; inboxId: string; contactId: string; subject: string | null; threadKey: string | null; lastActivityAt: Date; waitingSince: Date | null; lastMessagePreview: string | null },
-  ) => db.conversation.create({ data, include: conversationInclude }),
+  ): Promise<ConversationRow> {
+    const now = new Date();
+    const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
+      WITH c AS (
+        INSERT INTO "Conversation" (id, "workspaceId", number, "inboxId", "contactId", subject, "threadKey",
+                                    "lastActivityAt", "waitingSince", "lastMessagePreview", "createdAt", "updatedAt")
+        VALUES (${uuidv7()}::uuid, ${data.workspaceId}::uuid, ${data.number}, ${data.inboxId}::uuid, ${data.contactId}::uuid,
+                ${data.subject}, ${data.threadKey}, ${data.lastActivityAt}, ${data.waitingSince}, ${data.lastMessagePreview}, ${now}, ${now})
+        RETURNING ${returningColumns}
+      )
+      SELECT ${conversationColumns}, ct.name AS "contactName", ARRAY[]::text[] AS "labelNames"
+      FROM c JOIN "Contact" ct ON ct.id = c."contactId"`;
+    const row = rows[0];
+    if (!row) throw new Error(`conversation insert returned nothing (contact ${data.contactId})`);
+    return fromRaw(row);
+  },
   update: (
     db: Db,
     workspaceId: string,

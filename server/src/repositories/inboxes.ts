@@ -1,7 +1,10 @@
 import type { Db } from './store.ts';
-import type { InboxKind, Prisma } from '@switchboard/db';
+import { Prisma, type Inbox, type InboxKind } from '@switchboard/db';
 
 const withMembers = { members: { select: { userId: true } } } as const;
+
+// Every column by name (field names are column names): a prepared statement must not use `*`.
+const inboxColumns = Prisma.raw(Object.values(Prisma.InboxScalarFieldEnum).map((f) => `"${f}"`).join(', '));
 
 export const inboxesRepo = {
   list: (db: Db, workspaceId: string, onlyIds?: string[]) =>
@@ -12,7 +15,9 @@ export const inboxesRepo = {
     }),
   get: (db: Db, workspaceId: string, id: string) =>
     db.inbox.findFirst({ where: { workspaceId, id }, include: withMembers }),
-  byPublicToken: (db: Db, publicToken: string) => db.inbox.findUnique({ where: { publicToken } }),
+  /** Every webhook request starts here: a prepared statement (planned once per connection). */
+  byPublicToken: async (db: Db, publicToken: string): Promise<Inbox | null> =>
+    (await db.$queryRaw<Inbox[]>`/* prepare: */ SELECT ${inboxColumns} FROM "Inbox" WHERE "publicToken" = ${publicToken}`)[0] ?? null,
   byId: (db: Db, id: string) => db.inbox.findUnique({ where: { id } }),
   create: (
     db: Db,

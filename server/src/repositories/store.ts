@@ -6,6 +6,40 @@ export { isUniqueViolation };
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient | Tx;
 
+const MAX_WAIT_MS = 10_000;
+
+/** Counting semaphore with FIFO hand-off and a bounded wait. */
+class Gate {
+  #free: number;
+  readonly #waiters: Array<() => void> = [];
+  constructor(slots: number) {
+    this.#free = slots;
+  }
+  async acquire(timeoutMs: number): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const i = this.#waiters.indexOf(grant);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        reject(new Error(`no database connection for a transaction within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiters.push(grant);
+    });
+  }
+  release(): void {
+    const next = this.#waiters.shift();
+    if (next) next(); // the slot passes straight to the next waiter
+    else this.#free++;
+  }
+}
+
 /**
  * The storage handle services work with: the Prisma client plus transactions that tell
  * listeners (the realtime relay, the job worker) when something committed.
@@ -14,10 +48,16 @@ export class Store {
   readonly prisma: PrismaClient;
   readonly kind: Database['kind'];
   readonly #afterCommit = new Set<() => void>();
+  readonly #gate: Gate | undefined;
 
-  constructor(db: Pick<Database, 'prisma' | 'kind'>) {
+  constructor(db: Pick<Database, 'prisma' | 'kind' | 'poolSize'>) {
     this.prisma = db.prisma;
     this.kind = db.kind;
+    // Postgres: at most poolSize - 1 open transactions, so one connection always remains for
+    // autocommit statements, including those issued while a transaction is open (the conversation
+    // number, see conversation-resolver.ts). Without it, poolSize concurrent transactions that each
+    // wait for a second connection deadlock until the transaction timeout.
+    this.#gate = db.kind === 'postgres' && db.poolSize && db.poolSize > 1 ? new Gate(db.poolSize - 1) : undefined;
   }
 
   onCommit(listener: () => void): () => void {
@@ -34,13 +74,25 @@ export class Store {
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await this.prisma.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
+        const result = await this.#run(fn);
         if (opts.notify !== false) for (const l of this.#afterCommit) l();
         return result;
       } catch (err) {
         if (attempt < retries && isUniqueViolation(err)) continue;
         throw err;
       }
+    }
+  }
+
+  async #run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!this.#gate) return this.prisma.$transaction(fn, { maxWait: MAX_WAIT_MS, timeout: 30_000 });
+    const started = performance.now();
+    await this.#gate.acquire(MAX_WAIT_MS);
+    try {
+      const maxWait = Math.max(1, MAX_WAIT_MS - Math.round(performance.now() - started));
+      return await this.prisma.$transaction(fn, { maxWait, timeout: 30_000 });
+    } finally {
+      this.#gate.release();
     }
   }
 }

@@ -6,7 +6,7 @@ export const workspacesRepo = {
   count: (db: Db) => db.workspace.count(),
   /** Hands out the next display number in its own statement (the row lock lasts one statement). */
   async nextConversationNumber(db: Db, workspaceId: string): Promise<number> {
-    const rows = await db.$queryRaw<Array<{ n: number }>>`
+    const rows = await db.$queryRaw<Array<{ n: number }>>`/* prepare: */
       UPDATE "Workspace" SET "conversationCounter" = "conversationCounter" + 1
       WHERE id = ${workspaceId}::uuid RETURNING "conversationCounter" AS n`;
     const n = rows[0]?.n;

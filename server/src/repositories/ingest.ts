@@ -1,0 +1,133 @@
+// Raw SQL for the ingest hot path (domain/ingest-service.ts). Each function is one round trip where the
+// equivalent Prisma calls take several (Prisma loads every include with its own query). Works the same on
+// PostgreSQL and PGlite.
+import type { AuthorType, Direction, IdentityKind, MessageKind } from '@switchboard/db';
+import type { NewEvent } from './events.ts';
+import type { MessageRow } from './messages.ts';
+import type { Db } from './store.ts';
+
+export interface KnownIdentity {
+  kind: IdentityKind;
+  address: string;
+  contactId: string;
+  contactName: string | null;
+}
+
+export interface IngestProbe {
+  /** Id of the message already stored under this provider id, if any. */
+  seenMessageId: string | null;
+  /** Which of the given identities the workspace knows, with their contact. */
+  known: KnownIdentity[];
+  /** With `lockContactIn`: the contact whose conversation lock this query took (null: none known). */
+  lockedContactId: string | null;
+}
+
+/** Message columns a raw insert writes (the whole row: the caller builds the MessageRow it returns). */
+export type InboundMessageRow = Omit<MessageRow, 'attachments' | 'authorUser' | 'authorContact'> & {
+  direction: Direction;
+  kind: MessageKind;
+  authorType: AuthorType;
+};
+
+export interface ConversationTouch {
+  id: string;
+  workspaceId: string;
+  lastActivityAt: Date;
+  waitingSince: Date | null;
+  lastMessagePreview: string | null;
+  /** Reopen / wake up: status open, snoozedUntil and resolvedAt cleared. */
+  reopen: boolean;
+  updatedAt: Date;
+}
+
+export const ingestRepo = {
+  /**
+   * The idempotency check and the identity lookup, in one query. With `lockContactIn` (an inbox id; for
+   * messages without a thread key) it also takes the conversation lock of the contact the identities
+   * resolve to (the first known one, in the given order, as resolveContact decides; the key is
+   * conversation-resolver.ts's `<inboxId>:contact:<contactId>`), saving the lock's
+   * own round trip. Taking it before attaching new identities cannot deadlock: only transactions still
+   * in this query, which hold nothing yet, wait for it.
+   */
+  async probe(
+    db: Db,
+    p: {
+      workspaceId: string;
+      inboxId: string;
+      providerMessageId: string;
+      identities: Array<{ kind: IdentityKind; address: string }>;
+      lockContactIn?: string | null;
+    },
+  ): Promise<IngestProbe> {
+    const kinds = p.identities.map((i) => i.kind as string);
+    const addresses = p.identities.map((i) => i.address);
+    const lockIn = p.lockContactIn ?? null;
+    const rows = await db.$queryRaw<Array<{ seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null }>>`/* prepare: */
+      WITH known AS MATERIALIZED (
+        SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName", k.n
+        FROM unnest(${kinds}::text[], ${addresses}::text[]) WITH ORDINALITY AS k(kind, address, n)
+        JOIN "ContactIdentity" i ON i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address
+        JOIN "Contact" c ON c.id = i."contactId"
+      ), decided AS (
+        SELECT "contactId" FROM known WHERE ${lockIn}::text IS NOT NULL ORDER BY n LIMIT 1
+      )
+      SELECT
+        (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
+        (SELECT json_agg(known ORDER BY n) FROM known) AS known,
+        (SELECT d."contactId" FROM decided d, LATERAL (SELECT pg_advisory_xact_lock(hashtextextended(${lockIn}::text || ':contact:' || d."contactId"::text, 0))) l) AS "lockedContactId"`;
+    const row = rows[0];
+    const known = (row?.known ?? []).map(({ n: _n, ...k }) => k);
+    return { seenMessageId: row?.seenMessageId ?? null, known, lockedContactId: row?.lockedContactId ?? null };
+  },
+
+  /**
+   * Stores an inbound message, updates its conversation and appends the events, in one statement.
+   * Throws when the conversation is gone (as Prisma's update would).
+   */
+  async append(db: Db, message: InboundMessageRow, conversation: ConversationTouch, events: NewEvent[]): Promise<void> {
+    const m = message;
+    const c = conversation;
+    const ev = {
+      workspaceIds: events.map((e) => e.workspaceId),
+      types: events.map((e) => e.type),
+      actorTypes: events.map((e) => e.actorType as string),
+      actorIds: events.map((e) => e.actorId ?? null),
+      inboxIds: events.map((e) => e.inboxId ?? null),
+      userIds: events.map((e) => e.userId ?? null),
+      conversationIds: events.map((e) => e.conversationId ?? null),
+      payloads: events.map((e) => JSON.stringify(e.payload)),
+    };
+    const rows = await db.$queryRaw<Array<{ conversations: number }>>`/* prepare: */
+      WITH msg AS (
+        INSERT INTO "Message" (id, "workspaceId", "conversationId", "inboxId", direction, kind, "authorType", "authorContactId",
+                               "authorUserId", text, html, "providerMessageId", "deliveryStatus", "deliveryError", metadata,
+                               "createdAt", "updatedAt")
+        VALUES (${m.id}::uuid, ${m.workspaceId}::uuid, ${m.conversationId}::uuid, ${m.inboxId}::uuid, ${m.direction}::"Direction",
+                ${m.kind}::"MessageKind", ${m.authorType}::"AuthorType", ${m.authorContactId}::uuid, ${m.authorUserId}::uuid, ${m.text},
+                ${m.html}, ${m.providerMessageId}, ${m.deliveryStatus}::"DeliveryStatus", ${m.deliveryError},
+                ${JSON.stringify(m.metadata)}::jsonb, ${m.createdAt}, ${m.updatedAt})
+        RETURNING 1
+      ), conv AS (
+        UPDATE "Conversation" SET
+          "lastActivityAt" = ${c.lastActivityAt},
+          "waitingSince" = ${c.waitingSince},
+          "lastMessagePreview" = ${c.lastMessagePreview},
+          status = CASE WHEN ${c.reopen} THEN 'open'::"ConversationStatus" ELSE status END,
+          "snoozedUntil" = CASE WHEN ${c.reopen} THEN NULL ELSE "snoozedUntil" END,
+          "resolvedAt" = CASE WHEN ${c.reopen} THEN NULL ELSE "resolvedAt" END,
+          "updatedAt" = ${c.updatedAt}
+        WHERE id = ${c.id}::uuid AND "workspaceId" = ${c.workspaceId}::uuid
+        RETURNING 1
+      ), ev AS (
+        INSERT INTO "Event" ("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, "createdAt")
+        SELECT e."workspaceId", e.type, e."actorType"::"AuthorType", e."actorId", e."inboxId", e."userId", e."conversationId", e.payload::jsonb, ${c.updatedAt}
+        FROM unnest(${ev.workspaceIds}::uuid[], ${ev.types}::text[], ${ev.actorTypes}::text[], ${ev.actorIds}::uuid[], ${ev.inboxIds}::uuid[],
+                    ${ev.userIds}::uuid[], ${ev.conversationIds}::uuid[], ${ev.payloads}::text[])
+             WITH ORDINALITY AS e("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, n)
+        ORDER BY e.n
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM conv)::int AS conversations, (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM ev)::int AS events`;
+    if (rows[0]?.conversations !== 1) throw new Error(`conversation ${c.id} not found while storing message ${m.id}`);
+  },
+};

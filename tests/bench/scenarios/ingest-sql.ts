@@ -1,0 +1,142 @@
+// Diagnostic row: the same ingest code (IngestService, its resolvers and raw-SQL repositories, so the same
+// statements, locks and transaction) driven in this process over a bare `pg` Pool: no HTTP, no signature
+// check, no Prisma, no relay or job worker. Beside the baseline and the HTTP row it splits the cost of
+// ingest into "the data model and its SQL" and "the layers around it".
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { DEFAULT_POOL_SIZE, PREPARE_MARKER, Prisma, isUniqueViolation } from '@switchboard/db';
+import { createTestDatabase } from '@switchboard/db/testing';
+import type { InboundMessage } from '@switchboard/channels';
+import { IngestService } from '../../../server/src/domain/ingest-service.ts';
+import { createLogger } from '../../../server/src/lib/logger.ts';
+import type { Store } from '../../../server/src/repositories/store.ts';
+import { backendPids, cpuSampler } from '../lib/cpu.ts';
+import { percentile, runLoad, seededRandom, shuffle } from '../lib/load.ts';
+import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
+import { RAW_BASELINE_ID } from './raw-pg-baseline.ts';
+
+// Timestamps are written as UTC wall time, as Prisma does (the columns are timestamp without time zone).
+pg.defaults.parseInputDatesAsUTC = true;
+const TIMESTAMP = 1114;
+pg.types.setTypeParser(TIMESTAMP, (v) => new Date(`${v.replace(' ', 'T')}Z`));
+
+/** What the repositories use of a Prisma client: tagged-template $queryRaw / $executeRaw (marked statements prepared, as in openDatabase). */
+function rawClient(q: { query: (config: pg.QueryConfig) => Promise<pg.QueryResult> }) {
+  const run = (strings: TemplateStringsArray, values: unknown[]) => {
+    const sql = Prisma.sql(strings, ...values);
+    const name = sql.text.startsWith(PREPARE_MARKER) ? `sb_${createHash('sha256').update(sql.text).digest('hex').slice(0, 24)}` : undefined;
+    return q.query({ text: sql.text, values: sql.values, ...(name ? { name } : {}) });
+  };
+  return {
+    $queryRaw: async (strings: TemplateStringsArray, ...values: unknown[]) => (await run(strings, values)).rows,
+    $executeRaw: async (strings: TemplateStringsArray, ...values: unknown[]) => (await run(strings, values)).rowCount ?? 0,
+  };
+}
+
+/**
+ * A Store look-alike: transactions on pooled pg clients, retried on unique violations and at most
+ * poolSize - 1 at a time (so the conversation number's autocommit statement finds a connection), as Store does.
+ */
+function rawStore(pool: pg.Pool, poolSize: number): Store {
+  let free = poolSize - 1;
+  const waiting: Array<() => void> = [];
+  const acquire = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  const transaction = async <T>(fn: (tx: never) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      await acquire();
+      const client = await pool.connect().catch((err: unknown) => {
+        release();
+        throw err;
+      });
+      try {
+        await client.query('BEGIN');
+        const result = await fn(rawClient(client) as never);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        if (attempt < 3 && (isUniqueViolation(err) || (err as { code?: string }).code === '23505')) continue;
+        throw err;
+      } finally {
+        client.release();
+        release();
+      }
+    }
+  };
+  return { kind: 'postgres', prisma: rawClient(pool), transaction } as unknown as Store;
+}
+
+function messages(prefix: string, count: number, seed: number): InboundMessage[] {
+  const out: InboundMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = Math.floor(i / 3);
+    out.push({
+      providerMessageId: `${prefix}-c${c}-m${i % 3}`,
+      contact: {
+        name: `Customer ${prefix} ${c}`,
+        identities: [
+          { kind: 'api', address: `inbox:${prefix}-cust-${c}`, verified: true },
+          { kind: 'email', address: `${prefix}.customer${c}@bench.example` },
+        ],
+      },
+      ...(c % 5 === 0 ? { threadKey: `${prefix}-order-${c}`, subject: `Order ${c}` } : {}),
+      text: 'Hi, my order has not arrived yet. Could you check the tracking number for me?',
+      attachments: [],
+      occurredAt: new Date(),
+      metadata: { orderId: 10_000 + c, channel: 'shop' },
+    });
+  }
+  return shuffle(out, seededRandom(seed));
+}
+
+export const ingestSql: Scenario = {
+  name: 'ingest sql',
+  async run(opts: BenchOptions): Promise<BenchRow[]> {
+    const db = await createTestDatabase('postgres');
+    const workspace = await db.prisma.workspace.create({ data: { name: 'Bench', slug: 'bench' } });
+    const inbox = await db.prisma.inbox.create({ data: { workspaceId: workspace.id, kind: 'api', name: 'Bench', publicToken: 'bench', settings: {} } });
+    await db.close();
+    const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE });
+    pool.on('error', (err) => opts.log(`  pg pool: idle connection failed: ${err.message}`));
+    try {
+      const ingest = new IngestService(rawStore(pool, DEFAULT_POOL_SIZE), createLogger('silent'));
+      const target = { id: inbox.id, workspaceId: workspace.id, settings: {} };
+      const send = async (m: InboundMessage) => {
+        const r = await ingest.ingestOne(target, m);
+        if (!r.created) throw new Error(`${m.providerMessageId} was not stored`);
+      };
+      const warm = await runLoad(messages('w', opts.warmup, 1), opts.concurrency, send);
+      if (warm.errors.length) throw new Error(`warm-up failed: ${String(warm.errors[0]?.error)}`);
+      await pool.query('ANALYZE');
+      const batch = messages('m', opts.messages, 2);
+      opts.log(`ingest sql: ${batch.length} messages over a pg Pool (no HTTP, no Prisma), concurrency ${opts.concurrency}`);
+      const cpu = cpuSampler(await backendPids(db.url ?? ''));
+      const r = await runLoad(batch, opts.concurrency, send);
+      for (const e of r.errors.slice(0, 3)) opts.log(`  error: ${String(e.error)}`);
+      return [
+        {
+          id: 'ingest-sql/postgres',
+          scenario: 'ingest code over raw pg',
+          store: 'postgres',
+          messages: batch.length,
+          seconds: r.seconds,
+          rate: batch.length / r.seconds,
+          baseline: RAW_BASELINE_ID,
+          p50Ms: percentile(r.latenciesMs, 50),
+          p95Ms: percentile(r.latenciesMs, 95),
+          errors: r.errors.length,
+          cpuMsPerUnit: { app: cpu.self() / batch.length, db: cpu.pids() / batch.length },
+          notes: `diagnostic: IngestService and its SQL in the bench process over a pg Pool of ${DEFAULT_POOL_SIZE} (no HTTP, no Prisma, no relay/job worker); app = this process`,
+        },
+      ];
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  },
+};

@@ -1,0 +1,49 @@
+import type { BenchRow } from './types.ts';
+
+export const COLUMNS = ['scenario', 'store', 'messages', 'seconds', 'msg/s', 'vs baseline', 'p50 ms', 'p95 ms', 'errors'] as const;
+
+const fixed = (n: number | null, digits: number) => (n === null ? '-' : n.toFixed(digits));
+
+/** The cells of each row; the ratio divides by the rate of the row named in `baseline`. */
+export function cells(rows: readonly BenchRow[]): string[][] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return rows.map((r) => {
+    const base = r.baseline ? byId.get(r.baseline) : undefined;
+    const ratio = r.baseline === undefined ? 'baseline' : base ? `${((r.rate / base.rate) * 100).toFixed(1)} %` : '-';
+    return [r.scenario, r.store, String(r.messages), fixed(r.seconds, 2), fixed(r.rate, 0), ratio, fixed(r.p50Ms, 1), fixed(r.p95Ms, 1), String(r.errors)];
+  });
+}
+
+const numeric = (col: number) => col >= 2;
+
+export function textTable(rows: readonly BenchRow[]): string {
+  const body = cells(rows);
+  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    row.map((c, i) => (numeric(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export function markdownTable(rows: readonly BenchRow[]): string {
+  const body = cells(rows);
+  return [
+    `| ${COLUMNS.join(' | ')} |`,
+    `|${COLUMNS.map((_, i) => (numeric(i) ? '---:' : '---')).join('|')}|`,
+    ...body.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+const CPU_COLUMNS = ['scenario', 'store', 'app ms/msg', 'db ms/msg', 'client ms/msg'] as const;
+
+/** Secondary table: CPU cost per unit, for rows that measured it. */
+export function cpuTable(rows: readonly BenchRow[], markdown = false): string {
+  const body = rows
+    .filter((r) => r.cpuMsPerUnit)
+    .map((r) => [r.scenario, r.store, fixed(r.cpuMsPerUnit?.app ?? null, 2), fixed(r.cpuMsPerUnit?.db ?? null, 2), fixed(r.cpuMsPerUnit?.client ?? null, 2)]);
+  if (markdown) {
+    return [`| ${CPU_COLUMNS.join(' | ')} |`, `|${CPU_COLUMNS.map((_, i) => (numeric(i) ? '---:' : '---')).join('|')}|`, ...body.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  }
+  const widths = CPU_COLUMNS.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  const line = (row: readonly string[]) => row.map((c, i) => (numeric(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(CPU_COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
