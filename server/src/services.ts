@@ -31,11 +31,11 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const secrets = new SecretBox(config.secret);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
-  const ingest = new IngestService(store, log.child({ mod: 'ingest' }));
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log }));
   store.onCommit(() => jobs.kick());
   const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl);
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
+  const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
   const access = new AccessEvents();
 
   return {

@@ -12,6 +12,9 @@ import { defaultThreading, findOrStartConversation, type InboxThreadingSettings 
 import { eventRow } from './events.ts';
 import { toConversationDto, toMessageDto } from './mappers.ts';
 import { applyDeliveryStatus } from './delivery-status.ts';
+import type { AttachmentService } from './attachments.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { attachmentsRepo } from '../repositories/attachments.ts';
 
 export interface IngestInbox {
   id: string;
@@ -46,9 +49,14 @@ export class IngestService {
   readonly #store: Store;
   readonly #log: Logger;
 
-  constructor(store: Store, log: Logger) {
+  readonly #attachments: AttachmentService;
+  readonly #jobs: JobQueue;
+
+  constructor(store: Store, log: Logger, attachments: AttachmentService, jobs: JobQueue) {
     this.#store = store;
     this.#log = log;
+    this.#attachments = attachments;
+    this.#jobs = jobs;
   }
 
   async ingest(inbox: IngestInbox, messages: InboundMessage[]): Promise<IngestResult[]> {
@@ -58,6 +66,9 @@ export class IngestService {
   }
 
   async ingestOne(inbox: IngestInbox, m: InboundMessage): Promise<IngestResult> {
+    // Bytes that came with the webhook are on disk before the transaction (a duplicate delivery leaves
+    // an unreferenced file, never a lost one); files offered by URL are downloaded by a job after commit.
+    const files = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : [];
     // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock), conversation, append, COMMIT.
     const result = await this.#store.transaction(async (tx) => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
@@ -96,9 +107,18 @@ export class IngestService {
       const html = m.html ? sanitizeHtml(m.html) : null;
       const text = m.text || (m.html ? htmlToText(m.html) : '');
       const writtenAt = new Date();
+      const messageId = uuidv7();
+      const attachmentRows: MessageRow['attachments'] = files.map((f) => ({
+        ...f,
+        id: uuidv7(),
+        workspaceId: inbox.workspaceId,
+        messageId,
+        error: null,
+        createdAt: writtenAt,
+      }));
       // The rows as they will be stored: message, conversation and events go out in one statement.
       const message: MessageRow = {
-        id: uuidv7(),
+        id: messageId,
         workspaceId: inbox.workspaceId,
         conversationId: conversation.id,
         inboxId: inbox.id,
@@ -115,8 +135,7 @@ export class IngestService {
         metadata: jsonValue(m.metadata ?? {}),
         createdAt: at,
         updatedAt: writtenAt,
-        // Ingest stores no attachment rows (yet): once it does, ingestRepo.append inserts them too.
-        attachments: [],
+        attachments: attachmentRows,
         authorUser: null,
         authorContact: { id: contactId, name: contact.name },
       };
@@ -154,6 +173,11 @@ export class IngestService {
       ];
       const { attachments: _a, authorUser: _u, authorContact: _c, ...row } = message;
       await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events);
+      if (attachmentRows.length > 0) {
+        // Only messages with files pay for these statements; URL-only files are fetched by a durable job.
+        await attachmentsRepo.createMany(tx, attachmentRows);
+        await this.#attachments.enqueueDownloads(tx, this.#jobs, inbox.workspaceId, attachmentRows);
+      }
       return { message, conversation: updated, created: true };
     });
     if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
