@@ -3,12 +3,16 @@
 // check, no Prisma, no relay or job worker. Beside the baseline and the HTTP row it splits the cost of
 // ingest into "the data model and its SQL" and "the layers around it".
 import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { DEFAULT_POOL_SIZE, PREPARE_MARKER, Prisma, isUniqueViolation } from '@switchboard/db';
 import { createTestDatabase } from '@switchboard/db/testing';
 import type { InboundMessage } from '@switchboard/channels';
 import { IngestService } from '../../../server/src/domain/ingest-service.ts';
 import { createLogger } from '../../../server/src/lib/logger.ts';
+import { AttachmentService } from '../../../server/src/domain/attachments.ts';
+import { AttachmentStore } from '../../../server/src/lib/attachment-store.ts';
+import { JobQueue } from '../../../server/src/jobs/queue.ts';
 import type { Store } from '../../../server/src/repositories/store.ts';
 import { backendPids, cpuSampler } from '../lib/cpu.ts';
 import { percentile, runLoad, seededRandom, shuffle } from '../lib/load.ts';
@@ -104,7 +108,11 @@ export const ingestSql: Scenario = {
     const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE });
     pool.on('error', (err) => opts.log(`  pg pool: idle connection failed: ${err.message}`));
     try {
-      const ingest = new IngestService(rawStore(pool, DEFAULT_POOL_SIZE), createLogger('silent'));
+      const store = rawStore(pool, DEFAULT_POOL_SIZE);
+      const log = createLogger('silent');
+      // Bench messages carry no files: the attachment service and queue are wired but never used.
+      const attachments = new AttachmentService(store, new AttachmentStore(tmpdir()), fetch);
+      const ingest = new IngestService(store, log, attachments, new JobQueue(store, log));
       const target = { id: inbox.id, workspaceId: workspace.id, settings: {} };
       const send = async (m: InboundMessage) => {
         const r = await ingest.ingestOne(target, m);
