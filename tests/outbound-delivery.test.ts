@@ -6,7 +6,7 @@ import { createTestDatabase, storageModes } from '@switchboard/db/testing';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { ADMIN, ApiClient, postApiWebhook, setupAdmin } from './support/api.ts';
 import { eventually, startReceiver } from './support/webhook-receiver.ts';
-import { spawnServer } from './support/process.ts';
+import { startServerProcess } from './support/start-process.ts';
 
 const SECRET = 'integration-secret-0123456789';
 
@@ -98,7 +98,7 @@ describe.each(storageModes())('queued jobs survive a killed process (%s)', (mode
       ...(db.url ? { DATABASE_URL: db.url } : {}),
     };
     const receiver = await startReceiver([], 503);
-    let server = await spawnServer(env);
+    let server = await startServerProcess({ LOG_LEVEL: 'warn', ...env });
     try {
       const admin = await new ApiClient(server.url).login(ADMIN.email, ADMIN.password);
       const { conversation } = await inboxWithConversation(admin, server.url, receiver.url);
@@ -108,11 +108,11 @@ describe.each(storageModes())('queued jobs survive a killed process (%s)', (mode
       for (const id of ids) {
         await eventually(async () => /Will retry/.test((await messageById(admin, conversation.id, id))?.deliveryError ?? ''));
       }
-      expect(await server.stop('SIGKILL')).toBeNull(); // killed: no graceful shutdown
+      expect((await server.stop('SIGKILL')).signal).toBe('SIGKILL'); // killed: no graceful shutdown
       const triedBeforeKill = receiver.requests.length;
 
       receiver.setFallback(200); // the integrator is back
-      server = await spawnServer(env);
+      server = await startServerProcess({ LOG_LEVEL: 'warn', ...env });
       const admin2 = await new ApiClient(server.url).login(ADMIN.email, ADMIN.password);
       for (const id of ids) {
         await eventually(async () => (await messageById(admin2, conversation.id, id))?.deliveryStatus === 'sent', 30_000);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type StorageMode } from '@switchboard/db/testing';
-import { spawnServer, type ServerProcess } from '../../support/process.ts';
+import { spawnServer, waitReady, freePort, type ServerProcess } from '../../support/start-process.ts';
 
 export interface AppServer {
   url: string;
@@ -31,7 +31,8 @@ export async function startAppServer(store: StorageMode): Promise<AppServer> {
   };
   let server: ServerProcess;
   try {
-    server = await spawnServer(env, 120_000);
+    server = spawnServer({ HOST: '127.0.0.1', ...env, PORT: env.PORT ?? String(await freePort()) });
+    await waitReady(server, 120_000);
   } catch (err) {
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -43,7 +44,7 @@ export async function startAppServer(store: StorageMode): Promise<AppServer> {
     databaseUrl: db.url,
     process: server,
     async stop() {
-      const code = await server.stop('SIGTERM');
+      const { code } = await server.stop('SIGTERM');
       if (code !== 0 && code !== null) process.stderr.write(`server exited with ${code}:\n${server.output()}\n`);
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
