@@ -32,7 +32,6 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log }));
-  store.onCommit(() => jobs.kick());
   const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl);
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);

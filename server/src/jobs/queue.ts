@@ -76,9 +76,11 @@ export class JobQueue {
     this.#handlers.set(queue, handler as JobHandler<unknown>);
   }
 
-  /** Adds a job inside the caller's transaction. Call `kick()` after commit (Store does it). */
-  enqueue(tx: Db, queue: string, payload: Prisma.InputJsonValue, opts: { runAt?: Date; maxAttempts?: number; singletonKey?: string } = {}) {
-    return jobsRepo.enqueue(tx, { queue, payload, ...opts });
+  /** Adds a job inside the caller's transaction; the worker wakes when that transaction commits. */
+  async enqueue(tx: Db, queue: string, payload: Prisma.InputJsonValue, opts: { runAt?: Date; maxAttempts?: number; singletonKey?: string } = {}) {
+    const job = await jobsRepo.enqueue(tx, { queue, payload, ...opts });
+    this.#store.afterCommit(tx, () => this.kick());
+    return job;
   }
 
   start(): void {

@@ -48,6 +48,7 @@ export class Store {
   readonly prisma: PrismaClient;
   readonly kind: Database['kind'];
   readonly #afterCommit = new Set<() => void>();
+  readonly #txHooks = new WeakMap<object, Array<() => void>>();
   readonly #gate: Gate | undefined;
 
   constructor(db: Pick<Database, 'prisma' | 'kind' | 'poolSize'>) {
@@ -66,15 +67,31 @@ export class Store {
   }
 
   /**
+   * Runs `hook` once the transaction `db` commits (dropped if it rolls back). Outside a transaction
+   * the write has already committed, so the hook runs at once.
+   */
+  afterCommit(db: Db, hook: () => void): void {
+    const hooks = this.#txHooks.get(db);
+    if (hooks) hooks.push(hook);
+    else hook();
+  }
+
+  /**
    * Runs `fn` in one transaction. A unique violation (a concurrent writer won a race, e.g. two
    * first messages from the same new contact) rolls back and retries, up to `retries` times.
-   * After commit the onCommit listeners run, unless `notify: false` (the relay's own transactions).
+   * After commit the transaction's afterCommit hooks run, then the onCommit listeners (unless
+   * `notify: false`: the relay's own transactions).
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { retries?: number; notify?: boolean } = {}): Promise<T> {
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await this.#run(fn);
+        const hooks: Array<() => void> = [];
+        const result = await this.#run((tx) => {
+          this.#txHooks.set(tx, hooks);
+          return fn(tx);
+        });
+        for (const h of hooks) h();
         if (opts.notify !== false) for (const l of this.#afterCommit) l();
         return result;
       } catch (err) {
