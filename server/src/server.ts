@@ -64,7 +64,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
-  const sweep = setInterval(() => void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed')), opts.snoozeSweepMs ?? 30_000);
+  // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions.
+  const sweep = setInterval(() => {
+    void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed'));
+    void services.auth.purgeExpiredSessions().catch((err: unknown) => log.error({ err }, 'session purge failed'));
+  }, opts.snoozeSweepMs ?? 30_000);
   sweep.unref();
 
   const port = (http.address() as AddressInfo).port;

@@ -138,6 +138,11 @@ export class AuthService {
     return { kind: 'user', userId: t.user.id, workspaceId: t.user.workspaceId, role: t.user.role, name: t.user.name, via: 'token' };
   }
 
+  /** Deletes sessions past their expiry (they already fail authentication; this keeps the table small). */
+  async purgeExpiredSessions(now = new Date()): Promise<number> {
+    return (await sessionsRepo.deleteExpired(this.#store.prisma, now)).count;
+  }
+
   /** Ends a session; its live sockets are closed at once (access sync). */
   async logout(sessionId: string, workspaceId?: string): Promise<void> {
     await sessionsRepo.delete(this.#store.prisma, sessionId);

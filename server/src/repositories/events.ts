@@ -96,6 +96,4 @@ export const eventsRepo = {
       select: eventColumns,
     })) as EventRow[],
   maxSeq: async (db: Db) => (await db.event.aggregate({ _max: { seq: true } }))._max.seq ?? 0n,
-  forConversation: (db: Db, workspaceId: string, conversationId: string, limit: number) =>
-    db.event.findMany({ where: { workspaceId, conversationId }, orderBy: { id: 'asc' }, take: limit }),
 };

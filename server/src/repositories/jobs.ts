@@ -35,5 +35,4 @@ export const jobsRepo = {
     db.job.update({ where: { id }, data: { status: 'failed', lastError: error, lockedAt: null, lockedBy: null } }),
   nextRunAt: async (db: Db, queues: string[]) =>
     (await db.job.findFirst({ where: { queue: { in: queues }, status: 'pending' }, orderBy: { runAt: 'asc' }, select: { runAt: true } }))?.runAt ?? null,
-  get: (db: Db, id: bigint) => db.job.findUnique({ where: { id } }),
 };

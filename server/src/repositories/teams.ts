@@ -19,6 +19,4 @@ export const teamsRepo = {
       skipDuplicates: true,
     });
   },
-  teamIdsOfUser: async (db: Db, userId: string) =>
-    (await db.teamMember.findMany({ where: { userId }, select: { teamId: true } })).map((m) => m.teamId),
 };

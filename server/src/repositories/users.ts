@@ -6,7 +6,6 @@ export type UserRow = NonNullable<Awaited<ReturnType<typeof usersRepo.get>>>;
 export const usersRepo = {
   count: (db: Db) => db.user.count(),
   get: (db: Db, workspaceId: string, id: string) => db.user.findFirst({ where: { id, workspaceId } }),
-  byId: (db: Db, id: string) => db.user.findUnique({ where: { id } }),
   byEmail: (db: Db, email: string) => db.user.findUnique({ where: { email: email.toLowerCase() } }),
   list: (db: Db, workspaceId: string) => db.user.findMany({ where: { workspaceId }, orderBy: { name: 'asc' } }),
   listByIds: (db: Db, workspaceId: string, ids: string[]) =>

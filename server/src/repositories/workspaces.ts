@@ -2,8 +2,6 @@ import type { Db } from './store.ts';
 
 export const workspacesRepo = {
   create: (db: Db, data: { name: string; slug: string }) => db.workspace.create({ data }),
-  get: (db: Db, id: string) => db.workspace.findUnique({ where: { id } }),
-  count: (db: Db) => db.workspace.count(),
   /** Hands out the next display number in its own statement (the row lock lasts one statement). */
   async nextConversationNumber(db: Db, workspaceId: string): Promise<number> {
     const rows = await db.$queryRaw<Array<{ n: number }>>`/* prepare: */
