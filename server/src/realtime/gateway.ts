@@ -5,14 +5,13 @@ import { createClient } from 'redis';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../contracts/realtime.ts';
 import type { UserActor } from '../domain/actor.ts';
 import type { AuthService } from '../domain/auth-service.ts';
-import { sha256Hex } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
-import { eventsRepo } from '../repositories/events.ts';
+import { authenticateHandshake, HandshakeError } from './handshake.ts';
+import { replayEvents } from './replay.ts';
 import type { Store } from '../repositories/store.ts';
-import { SESSION_COOKIE } from '../http/middleware/auth.ts';
 import { loadSocketAccess, type SocketCredential } from './access.ts';
 import { EventFeed } from './feed.ts';
-import { toRealtimeEvent, type PublishedEvent } from './relay.ts';
+import type { PublishedEvent } from './relay.ts';
 import { rooms } from './rooms.ts';
 
 interface SocketData {
@@ -43,8 +42,6 @@ interface SocketState {
   liveFrom: number | null;
 }
 
-const REPLAY_PAGE = 1000;
-const REPLAY_MAX = 20_000;
 const REMOTE_SYNC_TIMEOUT_MS = 5_000;
 
 export interface GatewayDeps {
@@ -61,21 +58,6 @@ export interface GatewayDeps {
   revalidateMs?: number;
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) {
-      try {
-        return decodeURIComponent(v.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
-class HandshakeError extends Error {}
 
 /**
  * The agents' Socket.IO gateway. Sockets join their user room, their workspace room and the
@@ -269,33 +251,9 @@ export class Gateway {
   }
 
   async #authenticate(socket: AgentSocket): Promise<void> {
-    const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
-    let actor: UserActor | null;
-    let credential: SocketCredential;
-    if (typeof auth.token === 'string' && auth.token) {
-      actor = await this.#d.auth.authenticateToken(auth.token);
-      credential = { kind: 'token', tokenHash: sha256Hex(auth.token) };
-    } else {
-      // Cookie auth: refuse cross-site origins (no CSRF token on a socket handshake).
-      const origin = socket.handshake.headers.origin;
-      if (origin && !this.#sameOrigin(origin, socket.handshake.headers.host)) throw new HandshakeError('forbidden origin');
-      const token = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-      const session = token ? await this.#d.auth.authenticateSession(token) : null;
-      actor = session?.actor ?? null;
-      credential = { kind: 'session', sessionId: session?.sessionId ?? '' };
-    }
-    if (!actor) throw new HandshakeError('unauthenticated');
+    const { actor, credential } = await authenticateHandshake(this.#d.auth, socket.handshake, this.#d.publicUrl);
     socket.data.actor = actor;
     this.#state.set(socket, { credential, gen: 0, inboxIds: [], liveFrom: null });
-  }
-
-  #sameOrigin(origin: string, host: string | undefined): boolean {
-    try {
-      const o = new URL(origin);
-      return o.host === host || o.origin === new URL(this.#d.publicUrl).origin;
-    } catch {
-      return false;
-    }
   }
 
   async #onConnection(socket: AgentSocket): Promise<void> {
@@ -329,33 +287,13 @@ export class Gateway {
         socket.emit('replay:done', { lastSeq: liveFrom, count: 0, truncated: false });
         return;
       }
-      let after = BigInt(lastSeq);
-      let count = 0;
-      let truncated = false;
-      while (after < BigInt(liveFrom)) {
-        const actor = socket.data.actor;
-        const page = await eventsRepo.replay(db, {
-          workspaceId: actor.workspaceId,
-          afterSeq: after,
-          upToSeq: BigInt(liveFrom),
-          inboxIds: st.inboxIds,
-          userId: actor.userId,
-          limit: REPLAY_PAGE,
-        });
-        if (!socket.connected || this.#closed) return;
-        for (const row of page) socket.emit('event', { ...toRealtimeEvent(row), replay: true });
-        count += page.length;
-        if (page.length < REPLAY_PAGE) {
-          after = BigInt(liveFrom) > after ? BigInt(liveFrom) : after;
-          break;
-        }
-        after = page.at(-1)!.seq;
-        if (count >= REPLAY_MAX) {
-          truncated = true; // the client should reload its lists instead
-          break;
-        }
-      }
-      socket.emit('replay:done', { lastSeq: Number(after), count, truncated });
+      const done = await replayEvents(
+        db,
+        { actor: socket.data.actor, inboxIds: st.inboxIds, lastSeq, liveFrom },
+        (e) => socket.emit('event', e),
+        () => socket.connected && !this.#closed,
+      );
+      if (done) socket.emit('replay:done', done);
     } catch (err) {
       this.#d.log.error({ err }, 'socket setup failed');
       socket.disconnect(true);
