@@ -56,7 +56,7 @@ export function runAdapterContractSuite<C, S>(name: string, fixture: AdapterCont
       const req = fixture.validRequest();
       const ctx = fixture.context();
       expect(await adapter.verify(req, ctx)).toEqual({ ok: true });
-      const parsed = adapter.parse(req, ctx);
+      const parsed = await adapter.parse(req, ctx);
       expect(parsed.messages.length).toBeGreaterThanOrEqual(1);
       expect(Array.isArray(parsed.statuses)).toBe(true);
       for (const m of parsed.messages) {
@@ -72,11 +72,11 @@ export function runAdapterContractSuite<C, S>(name: string, fixture: AdapterCont
       }
     });
 
-    it('parses deterministically (same request → same provider ids)', () => {
+    it('parses deterministically (same request → same provider ids)', async () => {
       const req = fixture.validRequest();
-      const ids = (r: InboundRequest) => adapter.parse(r, fixture.context()).messages.map((m) => m.providerMessageId);
-      expect(ids(req)).toEqual(ids(structuredClone(req)));
-      expect(ids(req)).toEqual(ids(fixture.validRequest()));
+      const ids = async (r: InboundRequest) => (await adapter.parse(r, fixture.context())).messages.map((m) => m.providerMessageId);
+      expect(await ids(req)).toEqual(await ids(structuredClone(req)));
+      expect(await ids(req)).toEqual(await ids(fixture.validRequest()));
     });
 
     it('rejects an unsigned request', async () => {
@@ -96,7 +96,7 @@ export function runAdapterContractSuite<C, S>(name: string, fixture: AdapterCont
       expect(await adapter.verify(req, ctx)).toEqual({ ok: true });
       let caught: unknown;
       try {
-        adapter.parse(req, ctx);
+        await adapter.parse(req, ctx);
       } catch (err) {
         caught = err;
       }

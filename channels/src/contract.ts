@@ -101,6 +101,20 @@ export interface InboundMessage {
   attachments: InboundAttachment[];
   occurredAt: Date;
   metadata: Record<string, unknown>;
+  /**
+   * Provider message ids this message answers (email: In-Reply-To, then References newest first).
+   * The server joins the conversation of the first one it has stored or sent in this inbox.
+   */
+  threadCandidates?: string[];
+  /** A conversation token found in the address it was sent to (email `reply+<token>@…`): threads there. */
+  conversationToken?: string;
+  /**
+   * Sent by a machine (auto-reply, vacation notice, mailing list): it joins an existing conversation but never
+   * starts one, and never triggers automatic replies (no mail loops).
+   */
+  automated?: boolean;
+  /** Other customers addressed alongside the sender (email Cc): recorded on the conversation. */
+  participants?: NormalizedContact[];
 }
 
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
@@ -134,6 +148,12 @@ export interface OutboundMessage {
   author: { name: string } | null;
   attachments: Array<{ name: string; contentType: string; size: number; url?: string }>;
   inReplyTo?: { providerMessageId: string } | null;
+  /** Provider ids of the conversation's earlier messages, oldest first (email References). */
+  references?: string[];
+  /** The conversation's reply token (email: Reply-To `reply+<token>@…`). */
+  replyToken?: string | null;
+  /** Other customers on the conversation (email Cc). */
+  participants?: Array<{ name: string | null; identities: NormalizedIdentity[] }>;
 }
 
 export interface SendResult {
@@ -150,8 +170,13 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
   handshake?(req: InboundRequest, ctx: AdapterContext<C, S>): HandshakeResponse | null;
   /** Authenticates the request (signature, token…). Never throws for bad input. */
   verify(req: InboundRequest, ctx: AdapterContext<C, S>): VerifyResult | Promise<VerifyResult>;
-  /** Throws ChannelError with code 'malformed_payload' on bad input. Only call after verify() said ok. */
-  parse(req: InboundRequest, ctx: AdapterContext<C, S>): ParsedInbound;
+  /** Throws (or rejects with) ChannelError code 'malformed_payload' on bad input. Only call after verify() said ok. */
+  parse(req: InboundRequest, ctx: AdapterContext<C, S>): ParsedInbound | Promise<ParsedInbound>;
+  /**
+   * Channels whose messages also arrive outside webhooks, as raw bytes from a source that authenticated them
+   * already (email: IMAP sync, SMTP forwarding): parse one raw message. Same output and errors as `parse`.
+   */
+  parseRaw?(raw: Uint8Array, ctx: AdapterContext<C, S>): Promise<ParsedInbound>;
   /** Throws ChannelError: transient=true for retryable (5xx, 429, 408, network), false for permanent (other 4xx, invalid recipient). */
   send(msg: OutboundMessage, ctx: AdapterContext<C, S>): Promise<SendResult>;
 }

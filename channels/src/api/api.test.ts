@@ -3,6 +3,7 @@ import { runAdapterContractSuite } from '../contract-suite.ts';
 import { ChannelError } from '../contract.ts';
 import { hmacSha256Hex } from '../util/hmac.ts';
 import { apiAdapter } from './adapter.ts';
+import { parseApiInbound } from './parse.ts';
 import { apiTestContext, signedApiRequest, TEST_API_SECRET } from './fixtures.ts';
 import { SIGNATURE_HEADER, signApiPayload } from './signature.ts';
 
@@ -35,7 +36,7 @@ runAdapterContractSuite('api', {
 });
 
 const ctx = apiTestContext();
-const parse = (body: unknown) => apiAdapter.parse(signedApiRequest(body), ctx);
+const parse = (body: unknown) => parseApiInbound(signedApiRequest(body), ctx);
 const parseError = (body: unknown): ChannelError => {
   try {
     parse(body);

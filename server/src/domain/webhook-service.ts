@@ -66,7 +66,7 @@ export class WebhookService {
     }
     let parsed;
     try {
-      parsed = adapter.parse(req, ctx);
+      parsed = await adapter.parse(req, ctx);
     } catch (err) {
       if (err instanceof ChannelError) throw new AppError('malformed_payload', err.message);
       throw err;
