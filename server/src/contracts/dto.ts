@@ -90,6 +90,12 @@ export interface ContactDto {
   updatedAt: string;
 }
 
+/** Another customer on a conversation besides its contact (email Cc). */
+export interface ParticipantDto {
+  role: string;
+  contact: ContactDto;
+}
+
 export interface ConversationDto {
   id: string;
   number: number;

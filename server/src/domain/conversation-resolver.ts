@@ -1,6 +1,7 @@
 import { lockForTransaction } from '../repositories/locks.ts';
 import { conversationsRepo, type ConversationRow } from '../repositories/conversations.ts';
 import type { Db, Store } from '../repositories/store.ts';
+import { threadingRepo } from '../repositories/threading.ts';
 import { workspacesRepo } from '../repositories/workspaces.ts';
 
 export interface InboxThreadingSettings {
@@ -10,8 +11,46 @@ export interface InboxThreadingSettings {
 
 export const defaultThreading: InboxThreadingSettings = { reopenWindowHours: 0 };
 
+export interface ResolvedConversation {
+  conversation: ConversationRow;
+  created: boolean;
+  reopened: boolean;
+}
+
+/** How a message points at earlier ones (email): a reply token, and the provider ids it answers. */
+export interface ThreadReferences {
+  /** The message's own provider id: the thread key of a new reference-threaded conversation. */
+  providerMessageId: string;
+  /** Provider ids it answers, in order of preference; `undefined` when the channel does not thread by reference. */
+  threadCandidates?: string[];
+  conversationToken?: string;
+  /** Sent by a machine: joins a conversation but never starts or reopens one. */
+  automated?: boolean;
+}
+
 /**
- * contact (+ thread key) → conversation. The documented rules (docs/ingest.md):
+ * The conversation a reference points at: the reply token's, else the first candidate's that this inbox
+ * stored or sent. A reply reopens a resolved conversation; an automated one never does.
+ */
+async function byReference(
+  tx: Db,
+  p: { workspaceId: string; inboxId: string } & ThreadReferences,
+): Promise<ResolvedConversation | null> {
+  const id =
+    (p.conversationToken ? await threadingRepo.conversationOfReplyToken(tx, p.inboxId, p.conversationToken) : null) ??
+    (p.threadCandidates?.length ? await threadingRepo.conversationOfProviderIds(tx, p.inboxId, p.threadCandidates) : null);
+  if (!id) return null;
+  const conversation = await conversationsRepo.get(tx, p.workspaceId, id);
+  if (!conversation) return null;
+  return { conversation, created: false, reopened: conversation.status === 'resolved' && !p.automated };
+}
+
+/**
+ * contact (+ references or thread key) → conversation, or null for an automated message that would have
+ * to start one. The documented rules (docs/ingest.md):
+ * 0. With references (email): the conversation of the reply token or of the first referenced message we
+ *    stored or sent in this inbox; a resolved one is reopened. No match: a new conversation keyed by the
+ *    message's own id (the subject never merges threads).
  * 1. With a thread key (email thread, Slack thread, API threadId): the thread's conversation, whatever
  *    its status; a resolved one is reopened.
  * 2. Without one: the contact's newest conversation in this inbox if it is open, pending or snoozed;
@@ -33,29 +72,40 @@ export async function findOrStartConversation(
     subject: string | null;
     at: Date;
     settings: InboxThreadingSettings;
+    references?: ThreadReferences;
   },
-): Promise<{ conversation: ConversationRow; created: boolean; reopened: boolean }> {
+): Promise<ResolvedConversation | null> {
+  const refs = p.references;
+  if (refs && (refs.conversationToken || refs.threadCandidates?.length)) {
+    const found = await byReference(tx, { workspaceId: p.workspaceId, inboxId: p.inboxId, ...refs });
+    if (found) return found;
+  }
+  const automated = refs?.automated === true;
+  // Reference-threaded and nothing matched: a thread of its own, keyed by the message's id.
+  const threadKey = p.threadKey ?? (refs?.threadCandidates !== undefined ? refs.providerMessageId : null);
   let existing: ConversationRow | null = null;
   // A contact created in this transaction has no conversation yet, and no other transaction can know its
   // id to take its lock: without a thread key, neither the lock nor the lookup is needed.
-  if (p.threadKey || !p.contactCreated) {
+  if (threadKey || !p.contactCreated) {
     // (ingestRepo.probe builds the contact key in SQL: keep the two in step.)
-    const lockKey = `${p.inboxId}:${p.threadKey ?? `contact:${p.contactId}`}`;
-    if (p.threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
-    existing = p.threadKey
-      ? await conversationsRepo.latestForThread(tx, p.inboxId, p.threadKey)
+    const lockKey = `${p.inboxId}:${threadKey ?? `contact:${p.contactId}`}`;
+    if (threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
+    existing = threadKey
+      ? await conversationsRepo.latestForThread(tx, p.inboxId, threadKey)
       : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId);
   }
 
   if (existing) {
     if (existing.status !== 'resolved') return { conversation: existing, created: false, reopened: false };
+    if (automated) return { conversation: existing, created: false, reopened: false };
     const withinWindow =
-      p.threadKey !== null ||
+      threadKey !== null ||
       (p.settings.reopenWindowHours > 0 &&
         existing.resolvedAt !== null &&
         p.at.getTime() - existing.resolvedAt.getTime() <= p.settings.reopenWindowHours * 3600_000);
     if (withinWindow) return { conversation: existing, created: false, reopened: true };
   }
+  if (automated) return null;
 
   // On Postgres the number comes from a separate autocommit statement so the workspace row is
   // locked for one statement, not the whole ingest transaction. PGlite has one connection: use tx.
@@ -66,7 +116,7 @@ export async function findOrStartConversation(
     inboxId: p.inboxId,
     contactId: p.contactId,
     subject: p.subject,
-    threadKey: p.threadKey,
+    threadKey: threadKey,
     lastActivityAt: p.at,
     waitingSince: null,
     lastMessagePreview: null,

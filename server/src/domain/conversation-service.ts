@@ -1,4 +1,4 @@
-import type { ConversationDto, ConversationStatus, Page, Priority } from '../contracts/dto.ts';
+import type { ConversationDto, ConversationStatus, Page, ParticipantDto, Priority } from '../contracts/dto.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { labelsRepo } from '../repositories/catalog.ts';
 import { conversationsRepo, type ConversationFilter } from '../repositories/conversations.ts';
@@ -11,7 +11,9 @@ import { assertInboxVisible, requireLead, visibleInboxIds } from './access.ts';
 import type { Actor } from './actor.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { recordEvent } from './events.ts';
-import { toConversationDto, toMessageDto } from './mappers.ts';
+import { toContactDto, toConversationDto, toMessageDto } from './mappers.ts';
+import { contactsRepo } from '../repositories/contacts.ts';
+import { participantsRepo } from '../repositories/participants.ts';
 
 export interface ConversationQuery {
   status?: ConversationStatus[] | undefined;
@@ -73,6 +75,19 @@ export class ConversationService {
     if (!c) throw notFound('Conversation');
     await assertInboxVisible(this.#store.prisma, actor, c.inboxId);
     return toConversationDto(c);
+  }
+
+  /** The other customers on a conversation (email Cc), oldest first. */
+  async participants(actor: Actor, id: string): Promise<{ items: ParticipantDto[] }> {
+    await this.get(actor, id);
+    const rows = await participantsRepo.list(this.#store.prisma, actor.workspaceId, id);
+    const contacts = await Promise.all(rows.map((r) => contactsRepo.get(this.#store.prisma, actor.workspaceId, r.contactId)));
+    return {
+      items: rows.flatMap((r, i) => {
+        const contact = contacts[i];
+        return contact ? [{ role: r.role, contact: toContactDto(contact) }] : [];
+      }),
+    };
   }
 
   async update(actor: Actor, id: string, patch: ConversationPatch): Promise<ConversationDto> {

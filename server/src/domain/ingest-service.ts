@@ -15,6 +15,7 @@ import { applyDeliveryStatus } from './delivery-status.ts';
 import type { AttachmentService } from './attachments.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { attachmentsRepo } from '../repositories/attachments.ts';
+import { addParticipants } from './participants.ts';
 
 export interface IngestInbox {
   id: string;
@@ -22,12 +23,23 @@ export interface IngestInbox {
   settings: unknown;
 }
 
-export interface IngestResult {
-  message: MessageRow;
-  conversation: ConversationRow;
-  /** false when the provider message id was seen before (nothing new stored). */
-  created: boolean;
-}
+export type IngestResult =
+  | {
+      message: MessageRow;
+      conversation: ConversationRow;
+      /** false when the provider message id was seen before (nothing new stored). */
+      created: boolean;
+      dropped?: undefined;
+    }
+  | {
+      /** Stored nothing: an automated message (auto-reply) that would have had to start a conversation. */
+      dropped: 'automated';
+      created: false;
+      message: null;
+      conversation: null;
+    };
+
+const DROPPED_AUTOMATED: IngestResult = { dropped: 'automated', created: false, message: null, conversation: null };
 
 /** What a Json column gives back for `v` (undefined members dropped, dates as strings, …). */
 const jsonValue = (v: unknown): Prisma.JsonValue => JSON.parse(JSON.stringify(v)) as Prisma.JsonValue;
@@ -70,7 +82,7 @@ export class IngestService {
     // an unreferenced file, never a lost one); files offered by URL are downloaded by a job after commit.
     const files = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : [];
     // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock), conversation, append, COMMIT.
-    const result = await this.#store.transaction(async (tx) => {
+    const result = await this.#store.transaction(async (tx): Promise<IngestResult> => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
       const probe = await ingestRepo.probe(tx, {
@@ -78,8 +90,8 @@ export class IngestService {
         inboxId: inbox.id,
         providerMessageId: m.providerMessageId,
         identities: trustedIdentities(m.contact),
-        // Without a thread key the conversation lock is the contact's: take it in the same query.
-        lockContactIn: m.threadKey == null ? inbox.id : null,
+        // Without a thread key (or references) the conversation lock is the contact's: take it in the same query.
+        lockContactIn: m.threadKey == null && m.threadCandidates === undefined ? inbox.id : null,
       });
       if (probe.seenMessageId) {
         const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
@@ -92,7 +104,7 @@ export class IngestService {
       const now = new Date();
       // Provider timestamps order the history; a clock in the future is clamped to now.
       const at = m.occurredAt.getTime() > now.getTime() ? now : m.occurredAt;
-      const { conversation, created, reopened } = await findOrStartConversation(this.#store, tx, {
+      const resolved = await findOrStartConversation(this.#store, tx, {
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,
         contactId,
@@ -102,7 +114,16 @@ export class IngestService {
         subject: m.subject ?? null,
         at,
         settings: threadingOf(inbox.settings),
+        references: {
+          providerMessageId: m.providerMessageId,
+          ...(m.threadCandidates ? { threadCandidates: m.threadCandidates } : {}),
+          ...(m.conversationToken ? { conversationToken: m.conversationToken } : {}),
+          ...(m.automated ? { automated: true } : {}),
+        },
       });
+      if (!resolved) return DROPPED_AUTOMATED;
+      const { conversation, created, reopened } = resolved;
+      if (m.participants?.length) await addParticipants(tx, inbox.workspaceId, conversation, m.participants);
 
       const html = m.html ? sanitizeHtml(m.html) : null;
       const text = m.text || (m.html ? htmlToText(m.html) : '');
@@ -132,7 +153,7 @@ export class IngestService {
         providerMessageId: m.providerMessageId,
         deliveryStatus: null,
         deliveryError: null,
-        metadata: jsonValue(m.metadata ?? {}),
+        metadata: jsonValue(m.automated ? { ...m.metadata, automated: true } : (m.metadata ?? {})),
         createdAt: at,
         updatedAt: writtenAt,
         attachments: attachmentRows,
@@ -146,7 +167,8 @@ export class IngestService {
         id: conversation.id,
         workspaceId: inbox.workspaceId,
         lastActivityAt: at > conversation.lastActivityAt ? at : conversation.lastActivityAt,
-        waitingSince: conversation.waitingSince ?? at,
+        // A machine's message (auto-reply) is not a customer waiting for an answer.
+        waitingSince: m.automated ? conversation.waitingSince : (conversation.waitingSince ?? at),
         lastMessagePreview: preview(text) || (m.attachments.length ? `📎 ${m.attachments[0]?.name ?? ''}` : null),
         reopen,
         updatedAt: writtenAt,
@@ -180,7 +202,8 @@ export class IngestService {
       }
       return { message, conversation: updated, created: true };
     });
-    if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
+    if (result.dropped) this.#log.info({ inboxId: inbox.id, providerMessageId: m.providerMessageId }, 'automated message outside any conversation dropped');
+    else if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
     return result;
   }
 

@@ -10,6 +10,7 @@ import type { Store } from '../repositories/store.ts';
 import { systemActor } from './actor.ts';
 import { recordEvent } from './events.ts';
 import { toMessageDto } from './mappers.ts';
+import { threadOf } from './outbound-thread.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
@@ -62,7 +63,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       html: message.html,
       author: message.authorUser ? { name: message.authorUser.name } : null,
       attachments: message.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
-      inReplyTo: null,
+      ...(await threadOf(store, inbox.kind, conversation)),
     };
     try {
       const result = await adapter.send(outbound, {

@@ -74,7 +74,8 @@ export class WebhookService {
     const results = await this.#d.ingest.ingest(inbox, parsed.messages);
     const statuses = await this.#d.ingest.applyStatuses(inbox, parsed.statuses);
     const created = results.filter((r) => r.created).length;
-    return { received: created, duplicates: results.length - created, statuses };
+    const duplicates = results.filter((r) => !r.created && !r.dropped).length;
+    return { received: created, duplicates, statuses };
   }
 
   #context(adapter: ChannelAdapter, inbox: { id: string; publicToken: string; kind: InboxKind; credentials: string | null; settings: unknown }): AdapterContext {

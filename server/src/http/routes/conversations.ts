@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../middleware/auth.ts';
 import { body, errorResponses, json, router, security } from '../openapi.ts';
-import { ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
+import { ContactSchema, ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
 
 const ListQuery = z.object({
   status: z
@@ -66,6 +66,14 @@ export function conversationRoutes() {
     createRoute({ method: 'get', path: '/conversations/{id}', tags: ['conversations'], summary: 'Get a conversation', security,
       middleware: [requireAuth] as const, request: { params: IdParam }, responses: { 200: json(ConversationSchema), ...errorResponses } }),
     async (c) => c.json(await c.get('services').conversations.get(c.get('actor'), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/conversations/{id}/participants', tags: ['conversations'],
+      summary: 'Other customers on the conversation (email Cc), oldest first', security, middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: json(z.object({ items: z.array(z.object({ role: z.string(), contact: ContactSchema })) }).openapi('ParticipantList')), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').conversations.participants(c.get('actor'), c.req.valid('param').id), 200),
   );
 
   app.openapi(
