@@ -16,6 +16,7 @@ import type { AttachmentService } from './attachments.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { attachmentsRepo } from '../repositories/attachments.ts';
 import { addParticipants } from './participants.ts';
+import { linkInlineImages } from './inline-images.ts';
 
 export interface IngestInbox {
   id: string;
@@ -125,7 +126,6 @@ export class IngestService {
       const { conversation, created, reopened } = resolved;
       if (m.participants?.length) await addParticipants(tx, inbox.workspaceId, conversation, m.participants);
 
-      const html = m.html ? sanitizeHtml(m.html) : null;
       const text = m.text || (m.html ? htmlToText(m.html) : '');
       const writtenAt = new Date();
       const messageId = uuidv7();
@@ -137,6 +137,7 @@ export class IngestService {
         error: null,
         createdAt: writtenAt,
       }));
+      const html = m.html ? sanitizeHtml(linkInlineImages(m.html, attachmentRows)) : null;
       // The rows as they will be stored: message, conversation and events go out in one statement.
       const message: MessageRow = {
         id: messageId,

@@ -85,10 +85,13 @@ export const toMessageDto = (m: MessageRow): MessageDto => ({
     name: a.name,
     contentType: a.contentType,
     size: a.size,
-    url: `/api/attachments/${a.id}`,
+    url: attachmentUrl(a.id),
   })),
   createdAt: iso(m.createdAt),
 });
+
+/** Where agents download an attachment (same origin, access-checked). */
+export const attachmentUrl = (id: string): string => `/api/attachments/${id}`;
 
 export const toContactDto = (c: ContactRow): ContactDto => ({
   id: c.id,
