@@ -60,7 +60,7 @@ describe('sanitizeHtml against the hostile email corpus', () => {
       expect(name, `${tag} ${name}`).not.toMatch(/^on/);
       expect(LOADING_ATTRIBUTES, `${tag} ${name}=${value}`).not.toContain(name);
       if (URL_ATTRIBUTES.has(name)) {
-        const compact = value.replace(/[\s\u0000-\u001f]+/g, '').toLowerCase();
+        const compact = [...value].filter((c) => c.charCodeAt(0) > 0x20).join('').toLowerCase();
         expect(compact, `${tag} ${name}`).not.toMatch(/^(javascript|vbscript|data:text|file|livescript):/);
         expect(compact, `${tag} ${name}`).not.toMatch(/^[a-z][a-z0-9+.-]*script:/);
       }
