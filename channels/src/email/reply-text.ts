@@ -12,8 +12,12 @@ const EXTRA_QUOTE_HEADERS = [
  * The text the customer actually wrote: quoted history and signature removed.
  * Falls back to the full text when stripping would leave nothing (e.g. a mail that is only a forward).
  */
+/** Longer texts are not run through the reply parser (regex cost); replies are short, history is long. */
+export const MAX_REPLY_PARSE_CHARS = 100_000;
+
 export function visibleReply(fullText: string): string {
   const normalized = fullText.replace(/\r\n/g, '\n');
+  if (normalized.length > MAX_REPLY_PARSE_CHARS) return normalized.trim();
   let cut = normalized;
   for (const pattern of EXTRA_QUOTE_HEADERS) {
     const match = pattern.exec(cut);
