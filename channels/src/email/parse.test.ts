@@ -137,6 +137,25 @@ describe('parseEmail: identities and fields', () => {
   });
 });
 
+describe('parseEmail: displayed text', () => {
+  it('derives text from html-only mail, then strips the quoted history', async () => {
+    const html =
+      '<div dir="ltr">Yes, Tuesday works.<br><br>Ada</div><br><div class="gmail_quote"><div class="gmail_attr">' +
+      'On Mon, May 13, 2024 at 10:05 AM Acme Support &lt;support@support.example&gt; wrote:<br></div>' +
+      '<blockquote class="gmail_quote">Does Tuesday work for you?</blockquote></div>';
+    const m = await first(eml(['From: ada@example.com', 'Message-ID: <h@example.com>', 'Content-Type: text/html; charset=utf-8', '', html]));
+    expect(m.text).toBe('Yes, Tuesday works.\n\nAda');
+    expect((m.metadata.email as { fullText: string }).fullText).toContain('Does Tuesday work for you?');
+    expect(m.html).toBe(html);
+  });
+
+  it('cuts Outlook "From: / Sent:" history blocks', async () => {
+    const text = ['Approved.', '', 'From: Acme Support <support@support.example>', 'Sent: Monday, May 13, 2024 12:01 PM', 'To: Ada', '', 'Please approve.'];
+    const m = await first(eml(['From: ada@example.com', 'Message-ID: <o@example.com>', '', ...text]));
+    expect(m.text).toBe('Approved.');
+  });
+});
+
 describe('parseEmail: attachments', () => {
   it('inlines bytes, keeps cid for inline images and leaves cid: links in the html', async () => {
     const m = await first(withAttachments(1000));

@@ -69,7 +69,8 @@ function attachmentsOf(parts: Attachment[], max: number) {
   const dropped: Array<{ name: string; contentType: string; size: number }> = [];
   parts.forEach((part, i) => {
     if (REPORT_PARTS.has(part.contentType.toLowerCase())) return;
-    const name = part.filename?.trim() || `attachment-${i + 1}`;
+    const fallback = part.contentType.toLowerCase() === 'message/rfc822' ? `message-${i + 1}.eml` : `attachment-${i + 1}`;
+    const name = part.filename?.trim() || fallback;
     if (part.size > max) {
       dropped.push({ name, contentType: part.contentType, size: part.size });
       return;
