@@ -48,6 +48,7 @@ describe('testEmailConnection: SMTP', () => {
     ['unreachable', { port: 0 }],
     ['timeout', { port: -1 }],
     ['tls_failed', { security: 'tls' }],
+    ['tls_failed', { security: 'starttls' }],
   ])('reports %s', async (problem, override) => {
     const port = override.port === 0 ? closedPort : override.port === -1 ? silentPort : smtp.port;
     const result = await testEmailConnection(smtpCreds({ ...override, port }), opts);
@@ -79,6 +80,12 @@ describe.runIf(dovecotAvailable())('testEmailConnection: IMAP (Dovecot)', () => 
   it('logs in, opens the folder and checks SMTP', async () => {
     expect(await testEmailConnection(imapCreds(), opts)).toEqual({ ok: true });
     expect(await testEmailConnection(imapCreds({ folder: 'Sent' }), opts)).toEqual({ ok: true });
+  });
+
+  it('reports TLS problems: implicit TLS on a plaintext port, STARTTLS the server does not offer', async () => {
+    for (const security of ['tls', 'starttls'] as const) {
+      expect(await testEmailConnection(imapCreds({ security }), opts)).toMatchObject({ ok: false, protocol: 'imap', problem: 'tls_failed' });
+    }
   });
 
   it('reports a wrong password, a missing folder and a closed port', async () => {

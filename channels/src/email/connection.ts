@@ -36,7 +36,7 @@ export function classifyMailError(err: unknown): ConnectionProblem {
   const text = `${e.code ?? ''} ${e.message ?? ''} ${e.response ?? ''} ${e.responseText ?? ''}`;
   if (e.authenticationFailed || e.code === 'EAUTH' || e.responseCode === 535) return 'auth_failed';
   if (e.code === 'ETIMEDOUT' || e.code === 'ETIMEOUT' || e.code === 'CONNECT_TIMEOUT' || e.code === 'GREETING_TIMEOUT' || /timed? ?out/i.test(text)) return 'timeout';
-  if (e.code === 'ETLS' || /\b(ssl|tls|certificate|wrong version number|EPROTO)\b/i.test(text) || e.code?.startsWith('ERR_SSL')) return 'tls_failed';
+  if (e.code === 'ETLS' || /\b(ssl|tls|starttls|certificate|wrong version number|EPROTO)\b/i.test(text) || e.code?.startsWith('ERR_SSL')) return 'tls_failed';
   if ((e.code && UNREACHABLE.has(e.code)) || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(text)) return 'unreachable';
   return 'unknown';
 }
