@@ -77,6 +77,38 @@ describe('bounces', () => {
     expect(await parseEmail(report('failed', false), ctx)).toEqual({ messages: [], statuses: [] });
   });
 
+  it('does not mistake a null-sender vacation reply that quotes the original for a bounce', async () => {
+    const parsed = await parseEmail(
+      eml([
+        'Return-Path: <>',
+        'From: Ada <ada@example.com>',
+        'To: support@support.example',
+        'Subject: Out of office',
+        'Auto-Submitted: auto-replied',
+        'Message-ID: <vac@example.com>',
+        'In-Reply-To: <msg_9@support.example>',
+        'Content-Type: multipart/mixed; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/plain',
+        '',
+        'Back on Monday.',
+        '--m',
+        'Content-Type: message/rfc822',
+        '',
+        'From: support@support.example',
+        'Message-ID: <msg_9@support.example>',
+        '',
+        'hi',
+        '--m--',
+        '',
+      ]),
+      ctx,
+    );
+    expect(parsed.statuses).toEqual([]);
+    expect(parsed.messages[0]).toMatchObject({ automated: true, threadCandidates: ['<msg_9@support.example>'] });
+  });
+
   it('does not mistake a customer quoting a mail for a bounce', async () => {
     const parsed = await parseEmail(
       eml([

@@ -68,11 +68,14 @@ export function detectBounce(mail: ParsedMail, headers: Map<string, string[]>): 
   const originals = mail.attachments.filter((a) => ORIGINAL_PARTS.has(a.contentType.toLowerCase()));
   const from = mail.from?.value[0]?.address ?? '';
   const returnPath = firstHeader(headers, 'return-path')?.trim();
-  const daemon = BOUNCE_SENDER.test(from) || returnPath === '<>';
+  const daemon = BOUNCE_SENDER.test(from);
+  // RFC 3834 auto-replies also use the null sender: for them, a bounce-like subject AND a quoted original are needed.
+  const nullSender = returnPath === '<>';
   const subject = mail.subject ?? '';
   const looksLikeBounce =
     /undeliver|delivery (status notification|failure|has failed)|returned mail|failure notice|mail delivery failed/i.test(subject);
-  if (!report && !(daemon && (originals.length > 0 || looksLikeBounce))) return null;
+  const nonStandard = (daemon && (originals.length > 0 || looksLikeBounce)) || (nullSender && looksLikeBounce && originals.length > 0);
+  if (!report && !nonStandard) return null;
   // A DSN may report success ("Action: delivered/relayed"): only failures are bounces.
   const status = mail.attachments.find((a) => a.contentType === 'message/delivery-status');
   const action = status ? fieldIn(status.content.toString('utf8'), 'action')?.toLowerCase() : undefined;
