@@ -88,7 +88,8 @@ export async function composeEmail(
   const fromName = credentials.fromName;
   const displayName = msg.author?.name ? (fromName ? `${msg.author.name} (${fromName})` : msg.author.name) : fromName;
   const subject = replySubject(msg.conversation.subject, Boolean(inReplyTo || references.length), fromName ?? 'Your request');
-  const replyTo = msg.replyToken ? replyAddress(ours, msg.replyToken) : undefined;
+  // Tokens outside dot-atom-safe characters would make an invalid address: no Reply-To then (threading still works).
+  const replyTo = msg.replyToken && /^[A-Za-z0-9_-]{1,128}$/.test(msg.replyToken) ? replyAddress(ours, msg.replyToken) : undefined;
 
   const mail: Mail.Options = {
     messageId,

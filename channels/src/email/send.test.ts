@@ -116,6 +116,13 @@ describe('sendEmail: the mail on the wire', () => {
     expect(http.requests[0]?.path).toBe('/files/a.pdf');
   });
 
+  it('leaves Reply-To out for a token that cannot be an address part', async () => {
+    const ctx = await smtpContext();
+    await sendEmail(reply({ replyToken: 'bad token@x' }), ctx);
+    const mail = await simpleParser(smtp?.messages[0]?.raw ?? Buffer.alloc(0));
+    expect(mail.replyTo).toBeUndefined();
+  });
+
   it('words the subject: no doubled Re:, no Re: on a first message, fromName when empty', () => {
     expect(replySubject('RE: Invoice', true, 'Acme')).toBe('RE: Invoice');
     expect(replySubject('Invoice', true, 'Acme')).toBe('Re: Invoice');
