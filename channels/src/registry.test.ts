@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiAdapter } from './api/adapter.ts';
+import { emailAdapter } from './email/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -7,6 +8,11 @@ describe('registry', () => {
   it('has the API adapter registered', () => {
     expect(getAdapter('api')).toBe(apiAdapter);
     expect(listAdapterKinds()).toContain('api');
+  });
+
+  it('has the email adapter registered', () => {
+    expect(getAdapter('email')).toBe(emailAdapter);
+    expect(listAdapterKinds()).toContain('email');
   });
 
   it('returns undefined for kinds without an adapter and accepts new ones', () => {

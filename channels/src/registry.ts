@@ -1,4 +1,5 @@
 import { apiAdapter } from './api/adapter.ts';
+import { emailAdapter } from './email/adapter.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -22,3 +23,4 @@ export function listAdapterKinds(): InboxKind[] {
 }
 
 registerAdapter(apiAdapter);
+registerAdapter(emailAdapter);

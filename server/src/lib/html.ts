@@ -5,6 +5,9 @@ import sanitize from 'sanitize-html';
  * forms, frames or styles that can exfiltrate; remote images are not loaded until the agent
  * consents (their URL moves to data-remote-src); only http(s)/mailto/tel links, opened safely.
  */
+const SAFE_LINK = /^(https?:\/\/|mailto:|tel:)/i;
+const INLINE_IMAGE = /^(cid:[^\s]+|data:image\/(png|gif|jpeg|jpg|webp|bmp);base64,[a-z0-9+/=\s]+)$/i;
+
 const OPTIONS: sanitize.IOptions = {
   allowedTags: [
     'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'col', 'colgroup', 'dd', 'del', 'div', 'dl', 'dt',
@@ -22,23 +25,32 @@ const OPTIONS: sanitize.IOptions = {
     '*': ['dir', 'lang', 'align'],
   },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['cid', 'data'] },
+  // img src is already restricted by the img transform below; http(s) must pass for data-remote-src.
+  allowedSchemesByTag: { img: ['cid', 'data', 'http', 'https'] },
   allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'data-remote-src'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template'],
   transformTags: {
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' },
-    }),
+    // Only absolute http(s)/mailto/tel links survive: relative links would navigate inside the console, and
+    // anything else (javascript:, entity-obfuscated schemes, data:) is dropped. Attribute values arrive here
+    // entity-decoded, so `jav&#x09;ascript:` is seen as "jav\tascript:" and fails the check.
+    a: (tagName, attribs) => {
+      const { href, ...rest } = attribs;
+      const url = href?.trim() ?? '';
+      return {
+        tagName,
+        attribs: { ...(SAFE_LINK.test(url) && { href: url }), ...rest, target: '_blank', rel: 'noopener noreferrer nofollow' },
+      };
+    },
+    // Images load nothing on their own: cid: parts and inline raster data stay; http(s) moves to data-remote-src
+    // (loaded only after the agent consents); relative, protocol-relative, svg and other data: sources are dropped.
     img: (tagName, attribs) => {
-      const src = attribs.src ?? '';
-      if (/^https?:/i.test(src)) {
-        const { src: _remote, ...rest } = attribs;
-        return { tagName, attribs: { ...rest, 'data-remote-src': src } };
-      }
-      return { tagName, attribs };
+      const { src, 'data-remote-src': _spoofed, ...rest } = attribs;
+      const url = src?.trim() ?? '';
+      if (/^https?:\/\//i.test(url)) return { tagName, attribs: { 'data-remote-src': url, ...rest } };
+      if (INLINE_IMAGE.test(url)) return { tagName, attribs: { src: url, ...rest } };
+      return { tagName, attribs: rest };
     },
   },
 };
