@@ -74,7 +74,7 @@ describe.each(storageModes())('migrations on %s', (mode) => {
     const dropped = await migrateDev(target, 'drop_note', { migrationsDir, schemaPath, acceptDataLoss: true });
     expect(dropped.created).toMatch(/_drop_note$/);
     expect(await diffMigrationsToSchema({ migrationsDir, schemaPath })).toBe('');
-  });
+  }, 180_000); // two shadow-database rounds of the WASM engine: CPU-bound, slow on a busy 2-core machine
 
   it('applies a migration with a $$ function body as one script', async () => {
     await addMigration(

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleOutboundMessage } from '../testing/fixtures.ts';
-import { dovecotAvailable, startDovecot, type DovecotServer } from '../testing/dovecot.ts';
+import { startDovecot, type DovecotServer } from '../testing/dovecot.ts';
 import { startSmtpFake, type SmtpFake } from '../testing/smtp-fake.ts';
 import { testEmailConnection } from './connection.ts';
 import { emailTestContext } from './fixtures.ts';
@@ -57,7 +57,7 @@ describe('testEmailConnection: SMTP', () => {
   });
 });
 
-describe.runIf(dovecotAvailable())('testEmailConnection: IMAP (Dovecot)', () => {
+describe('testEmailConnection: IMAP (Dovecot)', () => {
   let dovecot: DovecotServer;
   beforeAll(async () => {
     dovecot = await startDovecot({ folders: ['Sent'] });

@@ -171,7 +171,9 @@ export async function parseEmail(raw: Uint8Array, ctx: EmailContext): Promise<Pa
   };
   if (html !== undefined) message.html = html;
   if (mail.subject?.trim()) message.subject = mail.subject.trim();
-  if (threadCandidates.length > 0) message.threadCandidates = threadCandidates;
+  // Always set, even empty: mail threads by reference only, so a mail with nothing to thread on starts a
+  // conversation of its own (never joins the sender's open one by contact).
+  message.threadCandidates = threadCandidates;
   if (conversationToken) message.conversationToken = conversationToken;
   if (isAutomatedMail(headers)) message.automated = true;
   if (participants.length > 0) message.participants = participants;

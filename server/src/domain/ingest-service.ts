@@ -124,7 +124,9 @@ export class IngestService {
       });
       if (!resolved) return DROPPED_AUTOMATED;
       const { conversation, created, reopened } = resolved;
-      if (m.participants?.length) await addParticipants(tx, inbox.workspaceId, conversation, m.participants);
+      if (m.participants?.length || contactId !== conversation.contactId) {
+        await addParticipants(tx, inbox.workspaceId, conversation, contactId, m.participants ?? []);
+      }
 
       const text = m.text || (m.html ? htmlToText(m.html) : '');
       const writtenAt = new Date();
@@ -137,7 +139,8 @@ export class IngestService {
         error: null,
         createdAt: writtenAt,
       }));
-      const html = m.html ? sanitizeHtml(linkInlineImages(m.html, attachmentRows)) : null;
+      // Sanitize first (it keeps cid: images and drops every other local source), then link cid: to our files.
+      const html = m.html ? linkInlineImages(sanitizeHtml(m.html), attachmentRows) : null;
       // The rows as they will be stored: message, conversation and events go out in one statement.
       const message: MessageRow = {
         id: messageId,

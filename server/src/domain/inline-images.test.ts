@@ -21,9 +21,9 @@ describe('linkInlineImages', () => {
     expect(linkInlineImages(html, files)).toBe(html);
   });
 
-  it('survives sanitizing as a same-origin image (not a remote load)', () => {
-    const out = sanitizeHtml(linkInlineImages('<img src="cid:logo@acme">', files));
-    expect(out).toBe('<img src="/api/attachments/0198aaaa-0000-7000-8000-000000000001" />');
+  it('links what the sanitizer kept (ingest sanitizes first, so only our own rewrite points at attachments)', () => {
+    const out = linkInlineImages(sanitizeHtml('<img src="cid:logo@acme"><img src="/api/attachments/someone-elses">'), files);
+    expect(out).toBe('<img src="/api/attachments/0198aaaa-0000-7000-8000-000000000001" /><img />');
   });
 });
 
