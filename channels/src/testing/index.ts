@@ -5,3 +5,4 @@ export { dovecotAvailable, startDovecot, type DovecotServer } from './dovecot.ts
 export { sampleOutboundMessage } from './fixtures.ts';
 export { apiTestContext, signedApiRequest, TEST_API_SECRET } from '../api/fixtures.ts';
 export { emailTestContext, listFixtures as listEmailFixtures, readFixture as readEmailFixture, TEST_FROM_ADDRESS } from '../email/fixtures.ts';
+export { attributesOf, htmlThreats, type HtmlAuditOptions } from './html-audit.ts';
