@@ -17,7 +17,7 @@ describe.each(storageModes())('forwarding mode: inbound SMTP endpoint (%s)', (mo
   let admin: ApiClient;
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let inbox: Awaited<ReturnType<typeof createEmailInbox>>;
-  let transport: nodemailer.Transporter;
+  let transport: ReturnType<typeof nodemailer.createTransport>;
 
   /** Hands `raw` to our SMTP endpoint for `to`; resolves on 250, rejects with the SMTP error otherwise. */
   const send = (to: string, raw: string) => transport.sendMail({ envelope: { from: 'erika@example.test', to: [to] }, raw });
