@@ -19,7 +19,8 @@ export class MailSyncManager {
   readonly #src: EmailInboxSource;
   readonly #ingest: Pick<IngestService, 'ingest' | 'applyStatuses'>;
   readonly #opts: MailSyncManagerOptions;
-  readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** This instance's lease owner id. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #syncs = new Map<string, MailboxSync>();
   #timer: NodeJS.Timeout | undefined;
   #refreshing: Promise<void> = Promise.resolve();
@@ -78,7 +79,7 @@ export class MailSyncManager {
         ingest: this.#ingest,
         parse,
         log: this.#src.log.child({ mod: 'email', inboxId: inbox.id }),
-        owner: this.#owner,
+        owner: this.owner,
         opts: this.#opts,
       });
       this.#syncs.set(inbox.id, sync);
