@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageModes } from '@switchboard/db/testing';
+import { ConfigError, loadConfig } from '@switchboard/server';
 import { setupAdmin, type ApiClient } from './support/api.ts';
 import { testMail } from './support/dovecot.ts';
 import { createEmailInbox, storedMessageIds } from './support/email.ts';
@@ -99,5 +100,18 @@ describe.each(storageModes())('forwarding mode: inbound SMTP endpoint (%s)', (mo
     // The sender's retry succeeds.
     await send(`${inbox.publicToken}@x.example`, mail.raw);
     expect(await storedMessageIds(t, inbox.id)).toContain(mail.messageId);
+  });
+});
+
+describe('SMTP_INBOUND_* configuration', () => {
+  const base = { SWITCHBOARD_SECRET: 'test-secret-0123456789abcdef0123456789' };
+  it('is off unless SMTP_INBOUND_PORT is set; the host defaults to 0.0.0.0', () => {
+    expect(loadConfig(base).smtpInbound).toBeUndefined();
+    expect(loadConfig({ ...base, SMTP_INBOUND_PORT: '2525' }).smtpInbound).toEqual({ host: '0.0.0.0', port: 2525 });
+    expect(loadConfig({ ...base, SMTP_INBOUND_PORT: '25', SMTP_INBOUND_HOST: '127.0.0.1' }).smtpInbound).toEqual({ host: '127.0.0.1', port: 25 });
+  });
+  it('refuses a bad port, naming the variable', () => {
+    expect(() => loadConfig({ ...base, SMTP_INBOUND_PORT: 'smtp' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, SMTP_INBOUND_PORT: '70000' })).toThrow(/SMTP_INBOUND_PORT/);
   });
 });

@@ -115,6 +115,24 @@ describe.each(storageModes())('IMAP sync against a real Dovecot (%s)', (mode) =>
     expect(await syncStateOf(t, inbox.id)).toMatchObject({ lastUid: 100, messagesIngested: 100, backfill: { total: 100, done: 100 } });
   });
 
+  it('a stop in the middle of a batch saves exactly what is committed; the restart goes on from there', async () => {
+    await t.server.mail.sync.stop();
+    const { user, mails } = await mailbox(60);
+    const inbox = await createEmailInbox(admin, imapCredentials(dovecot, user, smtp.port));
+    t.server.mail.sync.start();
+    await eventually(async () => (await syncStateOf(t, inbox.id)).lastUid >= 12, 30_000, 5);
+    await t.server.mail.sync.stop();
+    const stopped = await syncStateOf(t, inbox.id);
+    expect(stopped.lastUid).toBeLessThan(60);
+    // Every UID up to lastUid is stored, nothing after it: the next start neither skips nor repeats.
+    expect((await storedMessageIds(t, inbox.id)).length).toBe(stopped.lastUid);
+    t.server.mail.sync.start();
+    await waitForIds(inbox.id, mails);
+    await eventually(async () => (await syncStateOf(t, inbox.id)).status === 'idle');
+    expect(sorted(await storedMessageIds(t, inbox.id))).toEqual(sorted(mails.map((m) => m.messageId)));
+    expect(await syncStateOf(t, inbox.id)).toMatchObject({ lastUid: 60, messagesIngested: 60 });
+  });
+
   it('UIDVALIDITY change: resyncs the window without duplicates', async () => {
     const { user, mails } = await mailbox(4);
     const inbox = await createEmailInbox(admin, imapCredentials(dovecot, user, smtp.port));

@@ -42,13 +42,18 @@ export async function runImapSession(d: SessionDeps): Promise<void> {
     news.pending = true;
     news.wake();
   };
+  // A stop while connecting (an unreachable host may take connectTimeoutMs) drops the attempt at once.
+  const onAbort = () => {
+    if (!client.usable) client.close();
+    signal();
+  };
   client.on('exists', signal);
   client.on('close', () => {
     closed = true;
     signal();
   });
   client.on('error', (err: Error) => d.log.debug({ err }, 'IMAP connection error'));
-  d.signal.addEventListener('abort', signal);
+  d.signal.addEventListener('abort', onAbort);
   let failed = false;
   try {
     await client.connect();
@@ -83,9 +88,9 @@ export async function runImapSession(d: SessionDeps): Promise<void> {
     failed = true;
     throw err;
   } finally {
-    d.signal.removeEventListener('abort', signal);
-    // After an error the connection may be mid-command: drop it instead of a polite LOGOUT.
-    if (failed) client.close();
+    d.signal.removeEventListener('abort', onAbort);
+    // After an error or a stop mid-batch the connection may be mid-command: drop it instead of a polite LOGOUT.
+    if (failed || d.signal.aborted) client.close();
     else if (!closed) await client.logout().catch(() => client.close());
   }
 }
@@ -117,6 +122,7 @@ async function syncPass(client: ImapFlow, d: SessionDeps): Promise<void> {
   for (let i = 0; i < uids.length; i += d.opts.batchSize) {
     const batch = uids.slice(i, i + d.opts.batchSize);
     for await (const msg of client.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
+      if (d.signal.aborted) break; // stopping: keep what is committed, the rest comes after the restart
       if (msg.uid <= st.lastUid || !msg.source) continue;
       let parsed;
       try {
