@@ -71,7 +71,7 @@ export class MailboxSync {
 
   async #run(): Promise<void> {
     const { inbox, store, owner, opts, log } = this.#d;
-    const settings = (inbox.settings ?? {}) as EmailSettings;
+    const settings = (inbox.ctx.settings ?? {}) as EmailSettings; // validated by the adapter (defaults applied)
     const session: SessionOptions = {
       ...opts,
       pollIntervalMs: opts.pollIntervalMs ?? (settings.pollIntervalSeconds ?? 60) * 1000,
