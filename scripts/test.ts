@@ -18,7 +18,7 @@ function fail(message: string): never {
 // Debian packages the suites use (e.g. a real IMAP server or browser). Installed when we are root with apt-get.
 const DEBIAN_PACKAGES: Array<{ pkg: string; binary: string }> = [
   { pkg: 'chromium-headless-shell', binary: '/usr/lib/chromium/chromium-headless-shell' }, // console browser tests
-  { pkg: 'dovecot-imapd', binary: '/usr/sbin/dovecot' }, // a real IMAP server for the email channel
+  { pkg: 'dovecot-imapd', binary: '/usr/sbin/dovecot' }, // email: a real IMAP server (tests/support/dovecot.ts)
 ];
 
 function ensureDebianPackages(): void {

@@ -22,6 +22,9 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   /** Advanced: first retry delay of failed outbound sends (doubles per try, capped at 15 min). */
   JOB_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+  /** Forwarding-mode email: port of the inbound SMTP endpoint (unset: off). */
+  SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SMTP_INBOUND_HOST: z.string().min(1).default('0.0.0.0'),
   NODE_ENV: z.string().optional(),
 });
 
@@ -40,6 +43,8 @@ export interface Config {
   sessionTtlMs: number;
   jobRetryBaseMs: number;
   secureCookies: boolean;
+  /** The inbound SMTP endpoint for forwarding-mode email inboxes; undefined: off. */
+  smtpInbound: { host: string; port: number } | undefined;
   /** Directory of the built console (web/build), served at /. */
   webDir: string | undefined;
 }
@@ -96,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     jobRetryBaseMs: e.JOB_RETRY_BASE_MS,
     secureCookies: publicUrl.startsWith('https://'),
+    smtpInbound: e.SMTP_INBOUND_PORT === undefined ? undefined : { host: e.SMTP_INBOUND_HOST, port: e.SMTP_INBOUND_PORT },
     webDir: undefined,
     ...overrides,
   };

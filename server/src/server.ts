@@ -9,6 +9,9 @@ import { Gateway } from './realtime/gateway.ts';
 import { EventRelay } from './realtime/relay.ts';
 import { Store } from './repositories/store.ts';
 import { createServices, type ServiceOptions, type Services } from './services.ts';
+import { getAdapter } from '@switchboard/channels';
+import { MailSyncManager, type MailSyncManagerOptions } from './email/sync-manager.ts';
+import { startSmtpInbound, type SmtpInbound } from './email/smtp-inbound.ts';
 
 export interface RunningServer {
   url: string;
@@ -18,6 +21,8 @@ export interface RunningServer {
   relay: EventRelay;
   database: Database;
   log: Logger;
+  /** Email: the IMAP sync of this instance and the inbound SMTP endpoint (when SMTP_INBOUND_PORT is set). */
+  mail: { sync: MailSyncManager; smtp: SmtpInbound | undefined };
   stop(): Promise<void>;
 }
 
@@ -27,6 +32,10 @@ export interface StartOptions extends ServiceOptions {
   database?: Database;
   relayPollMs?: number;
   snoozeSweepMs?: number;
+  /** Email sync intervals and batch sizes (tests shorten them). */
+  mailSync?: Partial<MailSyncManagerOptions>;
+  /** Size limit of the inbound SMTP endpoint (default 30 MB). */
+  smtpMaxBytes?: number;
 }
 
 /** Starts the whole product in this process: API, webhooks, Socket.IO, jobs, console, on one port. */
@@ -64,6 +73,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
+  const emailSource = { store, secrets: services.secrets, adapterFor: getAdapter, log };
+  const mailSync = new MailSyncManager(emailSource, services.ingest, opts.mailSync);
+  services.inboxes.onChange(() => void mailSync.refresh());
+  mailSync.start();
+  const smtp = config.smtpInbound
+    ? await startSmtpInbound(emailSource, services.ingest, { ...config.smtpInbound, maxBytes: opts.smtpMaxBytes })
+    : undefined;
   // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions.
   const sweep = setInterval(() => {
     void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed'));
@@ -79,11 +95,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweep);
+      await smtp?.close();
+      await mailSync.stop();
       await services.jobs.stop();
       await relay.stop();
       await gateway.close();
       await new Promise<void>((r) => http.close(() => r()));
       if (!opts.database) await database.close();
     })());
-  return { url, port, services, gateway, relay, database, log, stop };
+  return { url, port, services, gateway, relay, database, log, mail: { sync: mailSync, smtp }, stop };
 }

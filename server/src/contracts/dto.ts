@@ -65,6 +65,8 @@ export interface InboxDto {
   publicToken: string;
   /** The URL to paste into the provider's console. */
   webhookUrl: string;
+  /** Email: where to forward mail for this inbox (`<publicToken>@<PUBLIC_URL host>`, see SMTP_INBOUND_PORT); null otherwise. */
+  forwardingAddress: string | null;
   settings: Record<string, unknown>;
   syncState: Record<string, unknown>;
   hasCredentials: boolean;

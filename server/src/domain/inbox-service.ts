@@ -12,6 +12,10 @@ import type { Actor } from './actor.ts';
 import { toInboxDto } from './mappers.ts';
 import type { Prisma } from '@switchboard/db';
 import type { AccessEvents } from './access-events.ts';
+import type { ConnectionTester, ConnectionTestResult } from '../email/types.ts';
+
+/** Per channel kind: checks credentials against the provider before an inbox is saved (email: IMAP + SMTP login). */
+export type ConnectionTesters = Partial<Record<InboxKind, ConnectionTester>>;
 
 export interface InboxInput {
   kind: InboxKind;
@@ -27,13 +31,48 @@ export class InboxService {
   readonly #publicUrl: string;
   readonly #adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
   readonly #access: AccessEvents;
+  readonly #testers: ConnectionTesters;
+  readonly #listeners = new Set<() => void>();
 
-  constructor(store: Store, secrets: SecretBox, publicUrl: string, access: AccessEvents, adapterFor: (kind: InboxKind) => ChannelAdapter | undefined = getAdapter) {
+  constructor(
+    store: Store,
+    secrets: SecretBox,
+    publicUrl: string,
+    access: AccessEvents,
+    adapterFor: (kind: InboxKind) => ChannelAdapter | undefined = getAdapter,
+    testers: ConnectionTesters = {},
+  ) {
     this.#store = store;
     this.#secrets = secrets;
     this.#publicUrl = publicUrl;
     this.#adapterFor = adapterFor;
     this.#access = access;
+    this.#testers = testers;
+  }
+
+  /** Called after an inbox was created, reconfigured or deleted (the email sync follows). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(): void {
+    for (const l of this.#listeners) l();
+  }
+
+  /** Runs the kind's connection test (admin); a kind without one answers ok. */
+  async testConnection(actor: Actor, kind: InboxKind, credentials: unknown): Promise<ConnectionTestResult> {
+    requireAdmin(actor);
+    const { credentials: valid } = this.#validate(kind, credentials, {});
+    return (await this.#testers[kind]?.(valid)) ?? { ok: true };
+  }
+
+  /** Refuses credentials the provider rejects: 400 connection_failed with { problem, protocol }. */
+  async #requireWorking(kind: InboxKind, credentials: unknown): Promise<void> {
+    const result = await this.#testers[kind]?.(credentials);
+    if (result && !result.ok) {
+      throw new AppError('connection_failed', `Connection test failed (${result.protocol}): ${result.message}`, { problem: result.problem, protocol: result.protocol });
+    }
   }
 
   #changed(workspaceId: string): Promise<void> {
@@ -72,6 +111,7 @@ export class InboxService {
   async create(actor: Actor, input: InboxInput): Promise<InboxDto> {
     requireAdmin(actor);
     const { credentials, settings } = this.#validate(input.kind, input.credentials, input.settings);
+    await this.#requireWorking(input.kind, credentials);
     const dto = await this.#store.transaction(async (tx) => {
       const row = await inboxesRepo.create(tx, {
         workspaceId: actor.workspaceId,
@@ -86,6 +126,7 @@ export class InboxService {
       return toInboxDto(full ?? row, this.#publicUrl);
     });
     await this.#changed(actor.workspaceId);
+    this.#emit();
     return dto;
   }
 
@@ -95,11 +136,13 @@ export class InboxService {
     if (!row) throw notFound('Inbox');
     const current = row.credentials ? this.#secrets.open<Record<string, unknown>>(row.credentials) : {};
     const { credentials, settings } = this.#validate(row.kind, { ...current, ...(input.credentials ?? {}) }, { ...(row.settings as object), ...(input.settings ?? {}) });
+    if (input.credentials !== undefined) await this.#requireWorking(row.kind, credentials);
     const updated = await inboxesRepo.update(this.#store.prisma, actor.workspaceId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       credentials: this.#secrets.seal(credentials),
       settings: settings as Prisma.InputJsonValue,
     });
+    this.#emit();
     return toInboxDto(updated, this.#publicUrl);
   }
 
@@ -108,6 +151,7 @@ export class InboxService {
     const { count } = await inboxesRepo.delete(this.#store.prisma, actor.workspaceId, id);
     if (count === 0) throw notFound('Inbox');
     await this.#changed(actor.workspaceId);
+    this.#emit();
   }
 
   async setMembers(actor: Actor, id: string, userIds: string[]): Promise<InboxDto> {

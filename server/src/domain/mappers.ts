@@ -109,6 +109,12 @@ export const toContactDto = (c: ContactRow): ContactDto => ({
   updatedAt: iso(c.updatedAt),
 });
 
+/** The sync state without the instances' internal lease. */
+function publicSyncState(v: unknown): Record<string, unknown> {
+  const { lease: _lease, ...rest } = obj(v);
+  return rest;
+}
+
 export function toInboxDto(
   i: {
     id: string;
@@ -129,8 +135,9 @@ export function toInboxDto(
     name: i.name,
     publicToken: i.publicToken,
     webhookUrl: `${publicUrl}/webhooks/${i.kind}/${i.publicToken}`,
+    forwardingAddress: i.kind === 'email' ? `${i.publicToken}@${new URL(publicUrl).hostname}` : null,
     settings: obj(i.settings),
-    syncState: obj(i.syncState),
+    syncState: publicSyncState(i.syncState),
     hasCredentials: i.credentials !== null,
     memberIds: i.members.map((m) => m.userId),
     createdAt: iso(i.createdAt),

@@ -110,8 +110,11 @@ export const InboxSchema = z
     name: z.string(),
     publicToken: z.string(),
     webhookUrl: z.string().openapi({ description: "Paste this into the provider's console" }),
+    forwardingAddress: z.string().nullable().openapi({ description: 'Email inboxes: forward mail here (inbound SMTP, see SMTP_INBOUND_PORT)' }),
     settings: z.record(z.string(), z.unknown()),
-    syncState: z.record(z.string(), z.unknown()),
+    syncState: z.record(z.string(), z.unknown()).openapi({
+      description: 'Email (IMAP): { uidValidity, lastUid, status: connecting|syncing|idle|error, lastError, lastSyncAt, backfill: { total, done }, since, messagesIngested, failures }',
+    }),
     hasCredentials: z.boolean(),
     memberIds: z.array(Uuid),
     createdAt: z.string(),

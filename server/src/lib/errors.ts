@@ -3,6 +3,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
   malformed_payload: 400,
+  connection_failed: 400,
   unauthenticated: 401,
   invalid_signature: 401,
   invalid_credentials: 401,

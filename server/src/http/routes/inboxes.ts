@@ -21,6 +21,22 @@ const Update = z
   })
   .openapi('InboxUpdate');
 
+const TestConnection = z
+  .object({
+    kind: z.literal('email'),
+    credentials: z.record(z.string(), z.unknown()).openapi({ description: 'The credentials to try (not stored)' }),
+  })
+  .openapi('InboxConnectionTest');
+
+const TestConnectionResult = z
+  .object({
+    ok: z.boolean(),
+    problem: z.enum(['auth_failed', 'unreachable', 'tls_failed', 'timeout', 'folder_missing', 'unknown']).optional(),
+    protocol: z.enum(['imap', 'smtp']).optional(),
+    message: z.string().optional(),
+  })
+  .openapi('InboxConnectionTestResult');
+
 const Members = z.object({ userIds: z.array(Uuid).max(1000) }).openapi('InboxMembers');
 
 export function inboxRoutes() {
@@ -35,6 +51,14 @@ export function inboxRoutes() {
     createRoute({ method: 'post', path: '/inboxes', tags: ['inboxes'], summary: 'Connect a channel account (admin)', security,
       middleware: [requireAuth] as const, request: body(Create), responses: { 201: json(InboxSchema, 'Created'), ...errorResponses } }),
     async (c) => c.json(await c.get('services').inboxes.create(c.get('actor'), c.req.valid('json')), 201),
+  );
+  app.openapi(
+    createRoute({ method: 'post', path: '/inboxes/test-connection', tags: ['inboxes'], summary: 'Try channel credentials without saving them (admin)', security,
+      middleware: [requireAuth] as const, request: body(TestConnection), responses: { 200: json(TestConnectionResult), ...errorResponses } }),
+    async (c) => {
+      const { kind, credentials } = c.req.valid('json');
+      return c.json(await c.get('services').inboxes.testConnection(c.get('actor'), kind, credentials), 200);
+    },
   );
   app.openapi(
     createRoute({ method: 'get', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Get an inbox (with its webhook URL)', security,

@@ -1,0 +1,54 @@
+import type { ChannelAdapter, InboxKind } from '@switchboard/channels';
+import type { SecretBox } from '../lib/crypto.ts';
+import type { Logger } from '../lib/logger.ts';
+import { mailSyncRepo } from '../repositories/mail-sync.ts';
+import type { Store } from '../repositories/store.ts';
+import type { EmailCredentials, EmailInbox, RawMailParser } from './types.ts';
+
+export interface EmailInboxSource {
+  store: Store;
+  secrets: SecretBox;
+  adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
+  log: Logger;
+}
+
+/** The email adapter's `parseRaw`, or null while no email adapter is registered. */
+export function rawMailParser(adapterFor: EmailInboxSource['adapterFor']): RawMailParser | null {
+  const adapter = adapterFor('email');
+  return adapter?.parseRaw ? (raw, ctx) => adapter.parseRaw!(raw, ctx) : null;
+}
+
+/**
+ * Every enabled email inbox with its opened, validated credentials (an inbox whose credentials do not
+ * validate is logged and left out). Empty while no email adapter is registered.
+ */
+export async function loadEmailInboxes(src: EmailInboxSource): Promise<EmailInbox[]> {
+  const adapter = src.adapterFor('email');
+  if (!adapter) return [];
+  const rows = await mailSyncRepo.emailInboxes(src.store.prisma);
+  const out: EmailInbox[] = [];
+  for (const row of rows) {
+    try {
+      const credentials = adapter.credentialsSchema.parse(row.credentials ? src.secrets.open(row.credentials) : {});
+      const settings = adapter.settingsSchema.parse(row.settings ?? {});
+      out.push({
+        id: row.id,
+        workspaceId: row.workspaceId,
+        publicToken: row.publicToken,
+        settings: row.settings,
+        credentials: credentials as EmailCredentials,
+        ctx: {
+          inbox: { id: row.id, publicToken: row.publicToken, kind: 'email' },
+          credentials,
+          settings,
+          fetch: globalThis.fetch,
+          now: () => new Date(),
+        },
+        version: `${row.credentials ?? ''}|${JSON.stringify(row.settings)}`,
+      });
+    } catch (err) {
+      src.log.error({ err, inboxId: row.id }, 'email inbox credentials are unusable');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import type { AdapterContext, ParsedInbound } from '@switchboard/channels';
+
+/** The email adapter's credentials as the server uses them (validated by the adapter's own schema first). */
+export interface EmailCredentials {
+  mode: 'imap' | 'forwarding';
+  imap?: { host: string; port: number; security: 'tls' | 'starttls' | 'none'; user: string; password: string; folder?: string };
+  smtp?: { host: string; port: number; security: 'tls' | 'starttls' | 'none'; user?: string; password?: string };
+  fromAddress: string;
+  fromName?: string;
+}
+
+export interface EmailSettings {
+  backfillDays?: number;
+  pollIntervalSeconds?: number;
+}
+
+/** One raw RFC 5322 message → what the ingest path stores: the email adapter's `parseRaw`. */
+export type RawMailParser = (raw: Uint8Array, ctx: AdapterContext) => Promise<ParsedInbound>;
+
+export type ConnectionProblem = 'auth_failed' | 'unreachable' | 'tls_failed' | 'timeout' | 'folder_missing' | 'unknown';
+export type ConnectionTestResult =
+  | { ok: true }
+  | { ok: false; problem: ConnectionProblem; protocol: 'imap' | 'smtp'; message: string };
+/** The email adapter's `testEmailConnection(credentials, { timeoutMs })`. */
+export type ConnectionTester = (credentials: unknown, opts?: { timeoutMs?: number }) => Promise<ConnectionTestResult>;
+
+/** `Inbox.syncState` of an IMAP inbox, as shown in `GET /api/inboxes`. */
+export interface MailSyncState {
+  uidValidity: string | null;
+  lastUid: number;
+  status: 'connecting' | 'syncing' | 'idle' | 'error';
+  lastError: string | null;
+  lastSyncAt: string | null;
+  /** The initial window (SEARCH SINCE `since`): mails found and done. */
+  backfill: { total: number; done: number };
+  since: string | null;
+  messagesIngested: number;
+  /** Mails that could not be parsed (skipped, logged). */
+  failures: number;
+}
+
+export const emptySyncState = (): MailSyncState => ({
+  uidValidity: null,
+  lastUid: 0,
+  status: 'connecting',
+  lastError: null,
+  lastSyncAt: null,
+  backfill: { total: 0, done: 0 },
+  since: null,
+  messagesIngested: 0,
+  failures: 0,
+});
+
+/** An email inbox with its opened credentials, as the sync and the SMTP endpoint need it. */
+export interface EmailInbox {
+  id: string;
+  workspaceId: string;
+  publicToken: string;
+  settings: unknown;
+  credentials: EmailCredentials;
+  /** The adapter context (validated credentials and settings) handed to `parseRaw`. */
+  ctx: AdapterContext;
+  /** Changes whenever credentials or settings change (the sync restarts). */
+  version: string;
+}
