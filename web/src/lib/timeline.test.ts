@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { msg } from './test-fixtures.ts';
+import { addLocal, confirmLocal, failLocal, fromMessages, optimisticEntry, updateMessage, upsertMessage } from './timeline.ts';
+
+const author = { id: 'u1', name: 'Olga' };
+const keys = (l: { key: string }[]) => l.map((e) => e.key);
+
+describe('timeline', () => {
+  it('orders loaded messages oldest first', () => {
+    const l = fromMessages([msg('b', { createdAt: '2026-01-01T10:01:00Z' }), msg('a', { createdAt: '2026-01-01T10:00:00Z' })]);
+    expect(keys(l)).toEqual(['a', 'b']);
+  });
+
+  it('shows a send at once, then replaces it with the server message', () => {
+    const start = fromMessages([msg('a')]);
+    const local = optimisticEntry({ conversationId: 'c1', inboxId: 'i', kind: 'message', text: 'Hello', author });
+    const sending = addLocal(start, local);
+    expect(sending.at(-1)).toMatchObject({ local: { state: 'sending' }, message: { text: 'Hello', deliveryStatus: 'queued', direction: 'out' } });
+    const server = msg('s1', { direction: 'out', text: 'Hello', deliveryStatus: 'queued', createdAt: '2026-01-01T10:05:00Z' });
+    const done = confirmLocal(sending, local.key, server);
+    expect(keys(done)).toEqual(['a', 's1']);
+    expect(done[1]!.local).toBeUndefined();
+  });
+
+  it('does not duplicate when the realtime event arrives before the POST answer', () => {
+    const local = optimisticEntry({ conversationId: 'c1', inboxId: 'i', kind: 'note', text: 'Note', author });
+    let l = addLocal([], local);
+    l = upsertMessage(l, msg('s1', { kind: 'note', createdAt: '2026-01-01T10:05:00Z' }));
+    l = updateMessage(l, msg('s1', { kind: 'note', deliveryStatus: 'sent', createdAt: '2026-01-01T10:05:00Z' }));
+    l = confirmLocal(l, local.key, msg('s1', { kind: 'note', deliveryStatus: 'queued', createdAt: '2026-01-01T10:05:00Z' }));
+    expect(keys(l)).toEqual(['s1']);
+    expect(l[0]!.message.deliveryStatus).toBe('sent');
+  });
+
+  it('marks a failed send and keeps its text', () => {
+    const local = optimisticEntry({ conversationId: 'c1', inboxId: 'i', kind: 'message', text: 'Oops', author });
+    const l = failLocal(addLocal([], local), local.key, 'Network down');
+    expect(l[0]).toMatchObject({ local: { state: 'failed', error: 'Network down' }, message: { text: 'Oops' } });
+  });
+
+  it('applies delivery updates only to messages it holds', () => {
+    const l = fromMessages([msg('a', { deliveryStatus: 'queued' })]);
+    expect(updateMessage(l, msg('a', { deliveryStatus: 'failed', deliveryError: '500' }))[0]!.message).toMatchObject({ deliveryStatus: 'failed', deliveryError: '500' });
+    expect(keys(updateMessage(l, msg('zzz')))).toEqual(['a']);
+  });
+});
