@@ -3,6 +3,8 @@
 // realtime event arrives first), and is marked `failed` if the POST fails.
 import type { MessageDto } from '@switchboard/server/contracts';
 
+export type ComposeMode = 'message' | 'note';
+
 export interface TimelineEntry {
   /** The server's message id, or `local:<n>` for a send not yet acknowledged. */
   key: string;
