@@ -22,7 +22,8 @@ const OPTIONS: sanitize.IOptions = {
     '*': ['dir', 'lang', 'align'],
   },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['cid', 'data'] },
+  // http(s) only survives in data-remote-src: transformTags (applied first) moves every remote src there.
+  allowedSchemesByTag: { img: ['cid', 'data', 'http', 'https'] },
   allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'data-remote-src'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
@@ -33,12 +34,13 @@ const OPTIONS: sanitize.IOptions = {
       attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' },
     }),
     img: (tagName, attribs) => {
-      const src = attribs.src ?? '';
+      const src = (attribs.src ?? '').trim();
+      const { 'data-remote-src': _claimed, ...own } = attribs;
       if (/^https?:/i.test(src)) {
-        const { src: _remote, ...rest } = attribs;
+        const { src: _remote, ...rest } = own;
         return { tagName, attribs: { ...rest, 'data-remote-src': src } };
       }
-      return { tagName, attribs };
+      return { tagName, attribs: own };
     },
   },
 };
