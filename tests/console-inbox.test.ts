@@ -134,7 +134,7 @@ describe('the agent console', () => {
     await page.waitFor(`document.querySelector('#composer-text').value === 'Thank you for your patience!'`, 'the inserted canned response');
     await page.fill('#composer-text', 'Customer is a VIP, be nice.');
     await press('Enter', { ctrl: true, code: 'Enter', keyCode: 13 });
-    await page.waitFor(`[...document.querySelectorAll('.timeline li.note')].some((li) => li.innerText.includes('be nice') && li.innerText.includes('Private note'))`, 'the private note');
+    await page.waitFor(`[...document.querySelectorAll('.timeline li.note')].some((li) => li.innerText.includes('be nice') && li.textContent.includes('Private note'))`, 'the private note');
     expect(receiver.requests.some((r) => r.body.includes('be nice'))).toBe(false);
 
     await page.evaluate(`document.activeElement.blur()`);
@@ -182,6 +182,23 @@ describe('the agent console', () => {
     await page.waitFor(has('No conversations in this view.'), 'the empty Unassigned view (the conversation left it)');
   });
 
+  it('catches up after a dropped connection without a reload and without duplicates', async () => {
+    await page.evaluate(`[...document.querySelectorAll('nav button')].find((b) => b.textContent.trim() === 'All').click()`);
+    await page.waitFor(`document.querySelectorAll('.rows li').length === 1 && document.querySelector('#conv-title')?.textContent === '#1 Max Mustermann'`, 'All open, #1 open');
+    await page.evaluate(`window.__sbSameDocument = true`);
+    const port = new URL(server.url).port;
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    await page.waitFor(`document.querySelector('.live.offline')`, 'the offline badge');
+    server = await startServerProcess({ SWITCHBOARD_DATA_DIR: join(root, 'data'), JOB_RETRY_BASE_MS: '200', PORT: port });
+    expect((await inbound(shop, 'm5', 'Max Mustermann', { text: 'Sent while you were offline' })).status).toBe(200);
+    expect((await inbound(shop, 'm6', 'Nina Neu', { text: 'A new customer meanwhile' })).status).toBe(200);
+    await page.waitFor(`document.querySelector('.live.online') && ${has('A new customer meanwhile')} && ${timelineHas('Sent while you were offline')}`, 'the caught-up list and conversation', 30_000);
+    expect(await page.evaluate(`window.__sbSameDocument`)).toBe(true);
+    expect(await rowNames()).toEqual(['#3 Nina Neu', '#1 Max Mustermann']);
+    const copies = await page.evaluate<number>(`[...document.querySelectorAll('.timeline li')].filter((li) => li.innerText.includes('Sent while you were offline')).length`);
+    expect(copies).toBe(1);
+  }, 180_000);
+
   it('an agent without access to an inbox never sees its conversations', async () => {
     expect((await inbound(secret, 's1', 'Sergej Secret', { text: 'Board-only matter' })).status).toBe(200);
     await page.click('header button');
@@ -207,7 +224,7 @@ describe('the agent console', () => {
     await page.reload();
     await page.waitFor(`document.querySelector('.live.online') && document.querySelector('.rows li')`, 'the German inbox');
     await page.click('.rows li button');
-    await page.waitFor(`document.querySelector('#composer-text')`, 'the German conversation');
+    await page.waitFor(`document.querySelector('#composer-text') && document.querySelector('#contact-name')`, 'the German conversation with its contact');
     const text = await page.text();
     for (const s of ['Konversationen', 'Meine', 'Nicht zugewiesen', 'Alle', 'Offen', 'Erledigt', 'Antworten', 'Private Notiz', 'Zuständig', 'Kontakt', 'Abmelden']) expect(text).toContain(s);
     expect(await page.evaluate(`document.documentElement.lang`)).toBe('de');
