@@ -84,7 +84,7 @@ describe('the agent console', () => {
     const nav = await page.evaluate<string>(`document.querySelector('nav').innerText`);
     for (const entry of ['Mine', 'Unassigned', 'All', 'Shop', 'Board room', 'vip']) expect(nav).toContain(entry);
     expect(await page.evaluate(`document.querySelector('nav [aria-current=page]').textContent.trim()`)).toBe('All');
-    expect(await page.evaluate(`document.querySelector('[role=tab][aria-selected=true]').textContent`)).toBe('Open');
+    expect(await page.evaluate(`document.querySelector('.tabs [aria-pressed=true]').textContent`)).toBe('Open');
   });
 
   it('a message posted to the API channel appears live in the list, and live in the open conversation', async () => {
@@ -122,6 +122,21 @@ describe('the agent console', () => {
     const copies = await page.evaluate<number>(`[...document.querySelectorAll('.timeline li')].filter((li) => li.innerText.includes('We are on it')).length`);
     expect(copies).toBe(1);
     expect(await page.evaluate(`document.querySelector('#composer-text').value`)).toBe('');
+  });
+
+  it('a failed delivery shows its reason; the retry button sends it again', async () => {
+    receiver.setFallback(422);
+    const before = receiver.requests.length;
+    await page.fill('#composer-text', 'Second try please');
+    await page.evaluate(`document.querySelector('.composer').requestSubmit()`);
+    const row = `[...document.querySelectorAll('.timeline li')].find((li) => li.innerText.includes('Second try please'))`;
+    await page.waitFor(`${row}?.querySelector('.delivery.failed')`, 'the failed delivery');
+    expect(await page.evaluate<string>(`${row}.querySelector('.delivery.failed').textContent`)).toMatch(/^Failed: \S/);
+    receiver.setFallback(200);
+    await page.evaluate(`${row}.querySelector('.status button').click()`);
+    await page.waitFor(`${row}?.querySelector('[data-delivery=sent]')`, 'the retried message, sent');
+    expect(receiver.requests.length).toBe(before + 2);
+    expect(receiver.requests.at(-1)!.body).toContain('Second try please');
   });
 
   it('canned responses with "/", a private note with n, the shortcut list with ?', async () => {
@@ -163,20 +178,25 @@ describe('the agent console', () => {
     await press('e');
     await page.waitFor(`document.querySelectorAll('.rows li').length === 1`, 'the resolved conversation leaving the list');
     expect(await rowNames()).toEqual(['#1 Max Mustermann']);
-    await page.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Resolved').click()`);
-    await page.waitFor(`document.querySelector('[role=tab][aria-selected=true]').textContent === 'Resolved' && document.querySelectorAll('.rows li').length === 1`, 'the resolved tab');
+    await page.evaluate(`[...document.querySelectorAll('.tabs button')].find((b) => b.textContent === 'Resolved').click()`);
+    await page.waitFor(`document.querySelector('.tabs [aria-pressed=true]').textContent === 'Resolved' && document.querySelectorAll('.rows li').length === 1`, 'the resolved tab');
     expect(await rowNames()).toEqual(['#2 Erika Musterfrau']);
   });
 
   it('assigning from the actions moves the conversation into Mine, live', async () => {
-    await page.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Open').click()`);
-    await page.waitFor(`document.querySelector('[role=tab][aria-selected=true]').textContent === 'Open' && document.querySelectorAll('.rows li').length === 1`, 'the Open tab');
+    await page.evaluate(`[...document.querySelectorAll('.tabs button')].find((b) => b.textContent === 'Open').click()`);
+    await page.waitFor(`document.querySelector('.tabs [aria-pressed=true]').textContent === 'Open' && document.querySelectorAll('.rows li').length === 1`, 'the Open tab');
     await page.click('.rows li button');
     await page.waitFor(`document.querySelector('#conv-title')?.textContent === '#1 Max Mustermann' && document.querySelector('#assignee-select')`, 'the open conversation #1');
     await page.evaluate(`[...document.querySelectorAll('nav button')].find((b) => b.textContent.trim() === 'Mine').click()`);
     await page.waitFor(has('No conversations in this view.'), 'the empty Mine view');
     await page.evaluate(`(() => { const s = document.querySelector('#assignee-select'); s.value = [...s.options].find((o) => o.text === 'Olga Owner').value; s.dispatchEvent(new Event('change', { bubbles: true })); })()`);
     await page.waitFor(`document.querySelectorAll('.rows li').length === 1`, 'the assigned conversation in Mine');
+    expect(await rowNames()).toEqual(['#1 Max Mustermann']);
+    await page.evaluate(`document.querySelector('.labels input[type=checkbox]').click()`);
+    await page.waitFor(`document.querySelector('.rows li .label')?.textContent === 'vip'`, 'the label on the row');
+    await page.evaluate(`[...document.querySelectorAll('nav button')].find((b) => b.textContent.trim() === 'vip').click()`);
+    await page.waitFor(`document.querySelector('nav [aria-current=page]').textContent.trim() === 'vip' && document.querySelectorAll('.rows li').length === 1`, 'the vip view');
     expect(await rowNames()).toEqual(['#1 Max Mustermann']);
     await page.evaluate(`[...document.querySelectorAll('nav button')].find((b) => b.textContent.trim() === 'Unassigned').click()`);
     await page.waitFor(has('No conversations in this view.'), 'the empty Unassigned view (the conversation left it)');
@@ -225,6 +245,11 @@ describe('the agent console', () => {
     await page.waitFor(`document.querySelector('.live.online') && document.querySelector('.rows li')`, 'the German inbox');
     await page.click('.rows li button');
     await page.waitFor(`document.querySelector('#composer-text') && document.querySelector('#contact-name')`, 'the German conversation with its contact');
+    // The open conversation is in the URL: a reload reopens it.
+    const title = await page.evaluate<string>(`document.querySelector('#conv-title').textContent`);
+    expect(await page.evaluate(`location.search`)).toMatch(/^\?c=[0-9a-f-]{36}$/);
+    await page.reload();
+    await page.waitFor(`document.querySelector('#conv-title')?.textContent === ${JSON.stringify(title)} && document.querySelector('#contact-name')`, 'the reopened conversation');
     const text = await page.text();
     for (const s of ['Konversationen', 'Meine', 'Nicht zugewiesen', 'Alle', 'Offen', 'Erledigt', 'Antworten', 'Private Notiz', 'Zuständig', 'Kontakt', 'Abmelden']) expect(text).toContain(s);
     expect(await page.evaluate(`document.documentElement.lang`)).toBe('de');
