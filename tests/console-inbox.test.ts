@@ -175,6 +175,9 @@ describe('the agent console', () => {
     await press('Enter', { code: 'Enter', keyCode: 13 });
     await page.waitFor(`document.querySelector('#conv-title')?.textContent === '#2 Erika Musterfrau'`, 'the opened conversation');
 
+    await press('a');
+    await page.waitFor(`document.activeElement?.id === 'assignee-select'`, 'the assignee picker focused by a');
+    await page.evaluate(`document.activeElement.blur()`);
     await press('e');
     await page.waitFor(`document.querySelectorAll('.rows li').length === 1`, 'the resolved conversation leaving the list');
     expect(await rowNames()).toEqual(['#1 Max Mustermann']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { msg } from './test-fixtures.ts';
-import { addLocal, confirmLocal, failLocal, fromMessages, optimisticEntry, updateMessage, upsertMessage } from './timeline.ts';
+import type { RealtimeEvent } from '@switchboard/server/contracts';
+import { addLocal, applyEventToTimeline, confirmLocal, failLocal, fromMessages, mergeLoaded, optimisticEntry, updateMessage, upsertMessage } from './timeline.ts';
 
 const author = { id: 'u1', name: 'Olga' };
 const keys = (l: { key: string }[]) => l.map((e) => e.key);
@@ -42,5 +43,29 @@ describe('timeline', () => {
     const l = fromMessages([msg('a', { deliveryStatus: 'queued' })]);
     expect(updateMessage(l, msg('a', { deliveryStatus: 'failed', deliveryError: '500' }))[0]!.message).toMatchObject({ deliveryStatus: 'failed', deliveryError: '500' });
     expect(keys(updateMessage(l, msg('zzz')))).toEqual(['a']);
+  });
+});
+
+describe('live events and loading', () => {
+  const ev = (type: 'message.created' | 'message.updated', m: ReturnType<typeof msg>, conversationId = 'c1'): RealtimeEvent => {
+    const base = { seq: 1, workspaceId: 'w', inboxId: 'i', conversationId, actor: { type: 'contact' as const, id: null }, createdAt: m.createdAt };
+    return type === 'message.created' ? { ...base, type, payload: { message: m, conversation: {} as never } } : { ...base, type, payload: { message: m } };
+  };
+
+  it('applies messages of its own conversation only, once', () => {
+    let l = applyEventToTimeline([], ev('message.created', msg('a')), 'c1');
+    l = applyEventToTimeline(l, ev('message.created', msg('a')), 'c1');
+    l = applyEventToTimeline(l, ev('message.created', msg('x', { conversationId: 'c2' }), 'c2'), 'c1');
+    expect(keys(l)).toEqual(['a']);
+    l = applyEventToTimeline(l, ev('message.updated', msg('a', { deliveryStatus: 'read' })), 'c1');
+    expect(l[0]!.message.deliveryStatus).toBe('read');
+  });
+
+  it('a page loaded after live events keeps the live (newer) snapshots and local sends', () => {
+    const local = optimisticEntry({ conversationId: 'c1', inboxId: 'i', kind: 'message', text: 'typing', author });
+    const live = addLocal(fromMessages([msg('b', { deliveryStatus: 'sent', createdAt: '2026-01-01T10:02:00Z' })]), local);
+    const merged = mergeLoaded(live, [msg('b', { deliveryStatus: 'queued', createdAt: '2026-01-01T10:02:00Z' }), msg('a', { createdAt: '2026-01-01T10:01:00Z' })]);
+    expect(keys(merged)).toEqual(['a', 'b', local.key]);
+    expect(merged[1]!.message.deliveryStatus).toBe('sent');
   });
 });

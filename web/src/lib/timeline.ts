@@ -1,7 +1,7 @@
 // The open conversation's timeline: server messages plus optimistic local sends. A send shows at
 // once as `sending`, is replaced by the server's message when the POST answers (or when its
 // realtime event arrives first), and is marked `failed` if the POST fails.
-import type { MessageDto } from '@switchboard/server/contracts';
+import type { MessageDto, RealtimeEvent } from '@switchboard/server/contracts';
 
 export type ComposeMode = 'message' | 'note';
 
@@ -92,4 +92,17 @@ export function dropLocal(list: readonly TimelineEntry[], key: string): Timeline
 const RANK = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 1 } as const;
 function statusRank(m: MessageDto): number {
   return m.deliveryStatus ? RANK[m.deliveryStatus] : 0;
+}
+
+/** Applies a realtime event to the timeline of conversation `conversationId` (other conversations' events are ignored). */
+export function applyEventToTimeline(list: readonly TimelineEntry[], e: RealtimeEvent, conversationId: string): TimelineEntry[] {
+  if (e.conversationId !== conversationId) return [...list];
+  if (e.type === 'message.created') return upsertMessage(list, e.payload.message);
+  if (e.type === 'message.updated') return updateMessage(list, e.payload.message);
+  return [...list];
+}
+
+/** A freshly loaded page under what the timeline already holds (live messages and local sends are newer). */
+export function mergeLoaded(list: readonly TimelineEntry[], loaded: readonly MessageDto[]): TimelineEntry[] {
+  return list.reduce((acc, entry) => (entry.local ? addLocal(acc, entry) : upsertMessage(acc, entry.message)), fromMessages(loaded));
 }
