@@ -124,6 +124,21 @@ describe('the agent console', () => {
     expect(await page.evaluate(`document.querySelector('#composer-text').value`)).toBe('');
   });
 
+  it("the contact panel edits the contact's name and company", async () => {
+    await page.fill('#contact-company', 'Muster GmbH');
+    await page.fill('#contact-name', 'Max M. Mustermann');
+    await page.evaluate(`document.querySelector('#contact-name').form.requestSubmit()`);
+    await page.waitFor(`document.querySelector('.contact [role=status]')?.textContent === 'Saved'`, 'the saved contact');
+    const conversations = (await admin.get('/api/conversations?limit=10')).body as { items: Array<{ contact: { id: string } }> };
+    const contact = (await admin.get(`/api/contacts/${conversations.items[0]!.contact.id}`)).body as { name: string; company: string };
+    expect(contact).toMatchObject({ name: 'Max M. Mustermann', company: 'Muster GmbH' });
+    await page.fill('#contact-name', 'Max Mustermann');
+    await page.evaluate(`document.querySelector('#contact-name').form.requestSubmit()`);
+    await page.waitFor(`document.querySelector('.contact [role=status]')?.textContent === 'Saved'`, 'the name restored');
+    const again = (await admin.get(`/api/contacts/${conversations.items[0]!.contact.id}`)).body as { name: string };
+    expect(again.name).toBe('Max Mustermann');
+  });
+
   it('a failed delivery shows its reason; the retry button sends it again', async () => {
     receiver.setFallback(422);
     const before = receiver.requests.length;
