@@ -96,6 +96,10 @@ describe('the agent console', () => {
     await page.click('.rows li button');
     await page.waitFor(`${timelineHas('Where is my order?')} && document.querySelector('#contact-name')`, 'the open conversation with its contact');
     expect(await page.evaluate(`document.querySelector('#contact-name').value`)).toBe('Max Mustermann');
+    const unlabelled = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('input, select, textarea, button')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label') && !el.textContent.trim()).map((el) => el.outerHTML.slice(0, 80))`,
+    );
+    expect(unlabelled).toEqual([]);
 
     const html = '<p>Here is <b>the photo</b></p><img alt="pixel" src="https://images.example.invalid/p.gif">';
     expect((await inbound(shop, 'm2', 'Max Mustermann', { text: 'Here is the photo', html })).status).toBe(200);
