@@ -1,6 +1,20 @@
 // Fetch wrapper for the REST API. The session lives in an httpOnly cookie; cookie-authenticated
 // writes must carry the session's CSRF token, which is kept in memory only (never in storage).
-import type { ConversationDto, ErrorBody, Page, UserDto } from '@switchboard/server/contracts';
+import type {
+  CannedResponseDto,
+  ColleagueDto,
+  ContactDto,
+  ConversationDto,
+  ConversationStatus,
+  ErrorBody,
+  InboxDto,
+  LabelDto,
+  MessageDto,
+  Page,
+  Priority,
+  TeamDto,
+  UserDto,
+} from '@switchboard/server/contracts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -50,5 +64,29 @@ export const api = {
   login: (email: string, password: string) => request<SessionInfo & { expiresAt: string }>('POST', '/session', { email, password }),
   session: () => request<SessionInfo>('GET', '/session'),
   logout: () => request<void>('DELETE', '/session'),
-  conversations: (limit = 50) => request<Page<ConversationDto> & { total: number }>('GET', `/conversations?limit=${limit}`),
+  conversations: (query: string) => request<Page<ConversationDto> & { total: number }>('GET', `/conversations?${query}`),
+  conversation: (id: string) => request<ConversationDto>('GET', `/conversations/${id}`),
+  updateConversation: (id: string, patch: ConversationPatch) => request<ConversationDto>('PATCH', `/conversations/${id}`, patch),
+  messages: (id: string, limit = 100) => request<Page<MessageDto>>('GET', `/conversations/${id}/messages?limit=${limit}`),
+  reply: (id: string, text: string) => request<MessageDto>('POST', `/conversations/${id}/messages`, { text }),
+  note: (id: string, text: string) => request<MessageDto>('POST', `/conversations/${id}/notes`, { text }),
+  retry: (messageId: string) => request<MessageDto>('POST', `/messages/${messageId}/retry`),
+  contact: (id: string) => request<ContactDto>('GET', `/contacts/${id}`),
+  updateContact: (id: string, patch: { name?: string | null; company?: string | null }) => request<ContactDto>('PATCH', `/contacts/${id}`, patch),
+  contactConversations: (id: string) => request<Page<ConversationDto>>('GET', `/contacts/${id}/conversations?limit=20`),
+  users: () => request<ColleagueDto[]>('GET', '/users'),
+  teams: () => request<TeamDto[]>('GET', '/teams'),
+  inboxes: () => request<InboxDto[]>('GET', '/inboxes'),
+  labels: () => request<LabelDto[]>('GET', '/labels'),
+  canned: () => request<CannedResponseDto[]>('GET', '/canned-responses'),
 };
+
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  snoozedUntil?: string | null;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  priority?: Priority;
+  labels?: string[];
+}
+
