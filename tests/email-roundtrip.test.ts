@@ -53,7 +53,7 @@ describe.each(storageModes())('email round trip through Dovecot and SMTP (%s)', 
     await dovecot?.stop();
   });
 
-  it('reply arrives with threading headers; the customer reply to it joins the same conversation', async () => {
+  it('reply (with an attachment) arrives with threading headers; the customer reply to it joins the same conversation', async () => {
     const inbox = await createEmailInbox(admin, { ...imapCredentials(dovecot, support, smtp.port), fromName: 'Acme Support' });
     const first = testMail({ from: `Kim Lee <${customer}>`, to: support, subject: 'Broken hinge', text: 'The hinge broke after a week.' });
     await dovecot.deliver(support, first.raw);
@@ -62,8 +62,15 @@ describe.each(storageModes())('email round trip through Dovecot and SMTP (%s)', 
     expect(conversation.subject).toBe('Broken hinge');
 
     // The agent answers through the API.
-    const reply = await admin.post(`/api/conversations/${conversation.id}/messages`, { text: 'Sorry to hear that! A new hinge is on its way.' });
+    const label = Buffer.from('%PDF-1.4 return label for Kim\n');
+    const reply = await admin.post(`/api/conversations/${conversation.id}/messages`, {
+      text: 'Sorry to hear that! A new hinge is on its way.',
+      attachments: [{ name: 'return-label.pdf', contentType: 'application/pdf', contentBase64: label.toString('base64') }],
+    });
     expect(reply.status).toBe(201);
+    expect(reply.body.attachments).toMatchObject([{ name: 'return-label.pdf', contentType: 'application/pdf', size: label.length }]);
+    const download = await fetch(t.url + reply.body.attachments[0].url, { headers: { cookie: admin.cookie! } });
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(label);
     const received = await eventually(async () => {
       const mails = await fetchAll(dovecot, customer);
       return mails.length > 0 ? mails : null;
@@ -87,6 +94,7 @@ describe.each(storageModes())('email round trip through Dovecot and SMTP (%s)', 
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.address : null).toBe(customer);
     expect(mail.replyTo?.value[0]?.address).toBe(`support-${mode}+${token}@support.example`);
     expect(mail.text).toContain('A new hinge is on its way.');
+    expect(mail.attachments.map((f) => [f.filename, f.contentType, f.content.toString()])).toEqual([['return-label.pdf', 'application/pdf', label.toString()]]);
 
     // The customer's mail client answers: to the Reply-To address, In-Reply-To ours, References the chain.
     const answer = [

@@ -146,7 +146,8 @@ export interface OutboundMessage {
   text: string;
   html?: string | null;
   author: { name: string } | null;
-  attachments: Array<{ name: string; contentType: string; size: number; url?: string }>;
+  /** Files the agent attached: the bytes (`content`), or where the adapter downloads them (`url`). */
+  attachments: Array<{ name: string; contentType: string; size: number; url?: string; content?: Uint8Array }>;
   inReplyTo?: { providerMessageId: string } | null;
   /** Provider ids of the conversation's earlier messages, oldest first (email References). */
   references?: string[];

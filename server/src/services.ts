@@ -38,8 +38,8 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const secrets = new SecretBox(config.secret);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
-  jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log }));
   const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl);
+  jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
   const access = new AccessEvents();
@@ -51,7 +51,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     ingest,
     auth: new AuthService(store, config, access),
     conversations: new ConversationService(store),
-    messages: new MessageService(store, jobs),
+    messages: new MessageService(store, jobs, attachments),
     access,
     attachments,
     inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, opts.connectionTesters ?? defaultConnectionTesters),

@@ -42,11 +42,9 @@ export function textToHtml(text: string): string {
 const emailOf = (identities: NormalizedIdentity[]) =>
   identities.filter((i) => i.kind === 'email').map((i) => normalizeEmail(i.address)).find((a) => a !== null) ?? undefined;
 
-type OutboundAttachment = OutboundMessage['attachments'][number] & { content?: Uint8Array };
-
 async function attachmentsOf(msg: OutboundMessage, fetchFn: typeof fetch): Promise<Mail.Attachment[]> {
   const out: Mail.Attachment[] = [];
-  for (const a of msg.attachments as OutboundAttachment[]) {
+  for (const a of msg.attachments) {
     if (a.content) {
       out.push({ filename: a.name, contentType: a.contentType, content: Buffer.from(a.content) });
     } else if (a.url) {

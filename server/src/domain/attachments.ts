@@ -53,6 +53,11 @@ export class AttachmentService {
     return out;
   }
 
+  /** The bytes of a stored attachment (an outbound send attaches them). */
+  read(storageKey: string): Promise<Uint8Array> {
+    return this.#files.read(storageKey);
+  }
+
   /** Enqueues downloads for the attachments of a just-created message (same transaction). */
   async enqueueDownloads(tx: Db, jobs: JobQueue, workspaceId: string, attachments: Array<{ id: string; storageKey: string | null; sourceUrl: string | null }>) {
     for (const a of attachments) {

@@ -11,18 +11,26 @@ import { recordEvent } from './events.ts';
 import { toConversationDto, toMessageDto } from './mappers.ts';
 import { OUTBOUND_QUEUE, type OutboundJob } from './outbound.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { AttachmentService } from './attachments.ts';
 
 export interface ComposeInput {
   text?: string | undefined;
   html?: string | undefined;
+  /** Files the agent attaches (already decoded). */
+  attachments?: Array<{ name: string; contentType: string; content: Uint8Array }> | undefined;
 }
+
+/** Everything an agent attaches to one message, together. */
+export const MAX_OUTBOUND_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 export class MessageService {
   readonly #store: Store;
   readonly #jobs: JobQueue;
-  constructor(store: Store, jobs: JobQueue) {
+  readonly #attachments: AttachmentService;
+  constructor(store: Store, jobs: JobQueue, attachments: AttachmentService) {
     this.#store = store;
     this.#jobs = jobs;
+    this.#attachments = attachments;
   }
 
   async #visibleConversation(actor: Actor, conversationId: string) {
@@ -59,8 +67,13 @@ export class MessageService {
     const user = assertUser(actor);
     const html = input.html ? sanitizeHtml(input.html) : null;
     const text = input.text?.trim() || (html ? htmlToText(html) : '');
-    if (!text) throw new AppError('validation_failed', 'A message needs text or html', { fieldErrors: { text: ['Required'] } });
+    const uploads = input.attachments ?? [];
+    if (!text && uploads.length === 0) throw new AppError('validation_failed', 'A message needs text, html or attachments', { fieldErrors: { text: ['Required'] } });
+    const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
+    if (total > MAX_OUTBOUND_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `Attachments are limited to ${MAX_OUTBOUND_ATTACHMENT_BYTES} bytes per message`);
     await this.#visibleConversation(actor, conversationId);
+    // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
+    const files = uploads.length ? await this.#attachments.prepare(actor.workspaceId, uploads) : [];
 
     return this.#store.transaction(async (tx) => {
       const c = await conversationsRepo.getForUpdate(tx, actor.workspaceId, conversationId);
@@ -78,6 +91,7 @@ export class MessageService {
         html,
         deliveryStatus: kind === 'message' ? 'queued' : null,
         createdAt: now,
+        attachments: files.flatMap((f) => (f.storageKey ? [{ name: f.name, contentType: f.contentType, size: f.size, storageKey: f.storageKey }] : [])),
       });
       const audience = { inboxId: c.inboxId, conversationId };
       let conversation = c;
@@ -85,7 +99,7 @@ export class MessageService {
         conversation = await conversationsRepo.update(tx, actor.workspaceId, conversationId, {
           lastActivityAt: now,
           waitingSince: null,
-          lastMessagePreview: preview(text),
+          lastMessagePreview: preview(text) || (files[0] ? `📎 ${files[0].name}` : null),
           ...(c.firstResponseAt ? {} : { firstResponseAt: now }),
         });
         const job: OutboundJob = { workspaceId: actor.workspaceId, messageId: message.id };

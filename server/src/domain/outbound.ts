@@ -11,6 +11,7 @@ import { systemActor } from './actor.ts';
 import { recordEvent } from './events.ts';
 import { toMessageDto } from './mappers.ts';
 import { threadOf } from './outbound-thread.ts';
+import type { AttachmentService } from './attachments.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
@@ -25,6 +26,7 @@ export interface OutboundDeps {
   adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
   fetch: typeof fetch;
   log: Logger;
+  attachments: Pick<AttachmentService, 'read'>;
 }
 
 /**
@@ -62,7 +64,14 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       text: message.text,
       html: message.html,
       author: message.authorUser ? { name: message.authorUser.name } : null,
-      attachments: message.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+      attachments: await Promise.all(
+        message.attachments.map(async (a) => ({
+          name: a.name,
+          contentType: a.contentType,
+          size: a.size,
+          ...(a.storageKey ? { content: await this.#d.attachments.read(a.storageKey) } : {}),
+        })),
+      ),
       ...(await threadOf(store, inbox.kind, conversation)),
     };
     try {

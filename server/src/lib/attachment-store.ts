@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -58,6 +58,11 @@ export class AttachmentStore {
     const path = this.#path(key);
     const { size } = await stat(path);
     return { stream: createReadStream(path), size };
+  }
+
+  /** The whole file (outbound sends attach it). */
+  async read(key: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(this.#path(key)));
   }
 
   pathOf(key: string): string {

@@ -38,10 +38,25 @@ const Patch = z
   })
   .openapi('ConversationPatch');
 
+const Upload = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    contentType: z.string().max(255).default('application/octet-stream'),
+    contentBase64: z.base64().openapi({ description: 'The file, base64-encoded (20 MB per message in all)' }),
+  })
+  .openapi('Upload');
+
 const Compose = z
-  .object({ text: z.string().max(100_000).optional(), html: z.string().max(500_000).optional() })
-  .refine((v) => Boolean(v.text?.trim() || v.html?.trim()), { message: 'text or html is required', path: ['text'] })
+  .object({ text: z.string().max(100_000).optional(), html: z.string().max(500_000).optional(), attachments: z.array(Upload).max(10).optional() })
+  .refine((v) => Boolean(v.text?.trim() || v.html?.trim() || v.attachments?.length), { message: 'text, html or attachments are required', path: ['text'] })
   .openapi('Compose');
+
+/** Request body → service input: attachments decoded. */
+const composeInput = (v: z.infer<typeof Compose>) => ({
+  text: v.text,
+  html: v.html,
+  attachments: v.attachments?.map((a) => ({ name: a.name, contentType: a.contentType, content: new Uint8Array(Buffer.from(a.contentBase64, 'base64')) })),
+});
 
 const MessagesQuery = z.object({ limit: Limit, cursor: z.string().max(200).optional() });
 
@@ -115,7 +130,7 @@ export function conversationRoutes() {
       request: { params: IdParam, ...body(Compose) },
       responses: { 201: json(MessageSchema, 'Queued'), ...errorResponses },
     }),
-    async (c) => c.json(await c.get('services').messages.reply(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 201),
+    async (c) => c.json(await c.get('services').messages.reply(c.get('actor'), c.req.valid('param').id, composeInput(c.req.valid('json'))), 201),
   );
 
   app.openapi(
@@ -129,7 +144,7 @@ export function conversationRoutes() {
       request: { params: IdParam, ...body(Compose) },
       responses: { 201: json(MessageSchema, 'Created'), ...errorResponses },
     }),
-    async (c) => c.json(await c.get('services').messages.note(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 201),
+    async (c) => c.json(await c.get('services').messages.note(c.get('actor'), c.req.valid('param').id, composeInput(c.req.valid('json'))), 201),
   );
 
   app.openapi(
