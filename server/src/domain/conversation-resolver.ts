@@ -59,7 +59,7 @@ export async function findOrStartConversation(
 
   // On Postgres the number comes from a separate autocommit statement so the workspace row is
   // locked for one statement, not the whole ingest transaction. PGlite has one connection: use tx.
-  const number = await workspacesRepo.nextConversationNumber(store.kind === 'postgres' ? store.prisma : tx, p.workspaceId);
+  const number = await workspacesRepo.nextConversationNumber(store.kind === 'postgres' ? store.sql : tx, p.workspaceId);
   const conversation = await conversationsRepo.create(tx, {
     workspaceId: p.workspaceId,
     number,

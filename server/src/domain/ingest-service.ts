@@ -179,7 +179,7 @@ export class IngestService {
         await this.#attachments.enqueueDownloads(tx, this.#jobs, inbox.workspaceId, attachmentRows);
       }
       return { message, conversation: updated, created: true };
-    });
+    }, { sql: true }); // raw SQL only (see Store.transaction): on PostgreSQL no ORM in the hot path
     if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
     return result;
   }

@@ -55,8 +55,14 @@ function whereOf(workspaceId: string, f: ConversationFilter): Prisma.Conversatio
 }
 
 export const conversationsRepo = {
-  get: (db: Db, workspaceId: string, id: string) =>
-    db.conversation.findFirst({ where: { workspaceId, id }, include: conversationInclude }),
+  /** One raw query (Prisma loads each include with its own), so it also runs in sql-only transactions. */
+  async get(db: Db, workspaceId: string, id: string): Promise<ConversationRow | null> {
+    const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
+      SELECT ${conversationColumns}, ct.name AS "contactName", ${labelNames}
+      FROM "Conversation" c JOIN "Contact" ct ON ct.id = c."contactId"
+      WHERE c.id = ${id}::uuid AND c."workspaceId" = ${workspaceId}::uuid`;
+    return rows[0] ? fromRaw(rows[0]) : null;
+  },
   getForUpdate: async (db: Db, workspaceId: string, id: string) => {
     await db.$executeRaw`SELECT 1 FROM "Conversation" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
     return db.conversation.findFirst({ where: { workspaceId, id }, include: conversationInclude });

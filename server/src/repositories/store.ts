@@ -1,5 +1,5 @@
-import type { Database, PrismaClient, Prisma } from '@switchboard/db';
-import { isUniqueViolation } from '@switchboard/db';
+import type { Database, PrismaClient, Prisma, RawSql } from '@switchboard/db';
+import { isUniqueViolation, rawSql } from '@switchboard/db';
 
 export { isUniqueViolation };
 
@@ -50,10 +50,18 @@ export class Store {
   readonly #afterCommit = new Set<() => void>();
   readonly #txHooks = new WeakMap<object, Array<() => void>>();
   readonly #gate: Gate | undefined;
+  readonly #pool: Database['pool'];
+  /**
+   * Autocommit raw SQL: straight on the pg pool on PostgreSQL (no ORM cost), the Prisma client on PGlite.
+   * Same results either way (see rawSql).
+   */
+  readonly sql: RawSql;
 
-  constructor(db: Pick<Database, 'prisma' | 'kind' | 'poolSize'>) {
+  constructor(db: Pick<Database, 'prisma' | 'kind' | 'poolSize' | 'pool'>) {
     this.prisma = db.prisma;
     this.kind = db.kind;
+    this.#pool = db.kind === 'postgres' ? db.pool : undefined;
+    this.sql = this.#pool ? rawSql(this.#pool) : (db.prisma as unknown as RawSql);
     // Postgres: at most poolSize - 1 open transactions, so one connection always remains for
     // autocommit statements, including those issued while a transaction is open (the conversation
     // number, see conversation-resolver.ts). Without it, poolSize concurrent transactions that each
@@ -81,13 +89,18 @@ export class Store {
    * first messages from the same new contact) rolls back and retries, up to `retries` times.
    * After commit the transaction's afterCommit hooks run, then the onCommit listeners (unless
    * `notify: false`: the relay's own transactions).
+   *
+   * `sql: true` promises that `fn` only uses `tx.$queryRaw` / `tx.$executeRaw` (the hot paths: ingest, the
+   * relay): on PostgreSQL the transaction then runs on a pooled pg connection directly, without Prisma's
+   * interactive-transaction and per-query cost; any other use of `tx` throws. PGlite: a Prisma transaction.
    */
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { retries?: number; notify?: boolean } = {}): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { retries?: number; notify?: boolean; sql?: boolean } = {}): Promise<T> {
     const retries = opts.retries ?? 3;
+    const run = opts.sql && this.#pool ? this.#runSql.bind(this) : this.#run.bind(this);
     for (let attempt = 0; ; attempt++) {
       try {
         const hooks: Array<() => void> = [];
-        const result = await this.#run((tx) => {
+        const result = await run((tx: Tx) => {
           this.#txHooks.set(tx, hooks);
           return fn(tx);
         });
@@ -98,6 +111,38 @@ export class Store {
         if (attempt < retries && isUniqueViolation(err)) continue;
         throw err;
       }
+    }
+  }
+
+  async #runSql<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const pool = this.#pool;
+    if (!pool) throw new Error('no pg pool');
+    await this.#gate?.acquire(MAX_WAIT_MS);
+    try {
+      const client = await pool.connect();
+      let broken = false;
+      // A connection lost mid-transaction emits 'error' on the client (unhandled, it would crash the process).
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
+      try {
+        await client.query('BEGIN');
+        const result = await fn(sqlOnly(rawSql(client, pool)));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        // A connection that cannot even roll back is in an unknown state: the pool drops it.
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      } finally {
+        client.off('error', onError);
+        client.release(broken);
+      }
+    } finally {
+      this.#gate?.release();
     }
   }
 
@@ -112,4 +157,15 @@ export class Store {
       this.#gate.release();
     }
   }
+}
+
+/** A transaction handle for `sql: true` transactions: raw queries only, anything else fails loudly. */
+function sqlOnly(sql: RawSql): Tx {
+  return new Proxy(sql, {
+    get(target, prop) {
+      if (prop === '$queryRaw' || prop === '$executeRaw') return target[prop];
+      if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return undefined;
+      throw new Error(`tx.${prop} is not available in an sql-only transaction (store.transaction(fn, { sql: true })): use $queryRaw/$executeRaw`);
+    },
+  }) as unknown as Tx;
 }
