@@ -72,7 +72,7 @@ function rawStore(pool: pg.Pool, poolSize: number): Store {
       }
     }
   };
-  return { kind: 'postgres', prisma: rawClient(pool), transaction } as unknown as Store;
+  return { kind: 'postgres', prisma: rawClient(pool), sql: rawClient(pool), transaction } as unknown as Store;
 }
 
 function messages(prefix: string, count: number, seed: number): InboundMessage[] {
