@@ -96,6 +96,9 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
     const { url, pgbouncer } = withoutPgbouncerFlag(opts.url);
     const pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // An idle connection that fails (server restart, database dropped) is dropped by the pool; without a
+    // listener the 'error' event would crash the process.
+    pool.on('error', (err) => log(`db: idle connection failed: ${err.message}`));
     const adapter = new PrismaPg(
       pool,
       // pg reads a missing name as "unnamed statement".

@@ -33,6 +33,11 @@ export async function findOrStartConversation(
     subject: string | null;
     at: Date;
     settings: InboxThreadingSettings;
+    /**
+     * With contactLocked and no thread key: the contact's newest conversation as the probe read it (null: use
+     * the lookup). Only an open, pending or snoozed one is used as is (the caller verifies it when storing).
+     */
+    prefetched?: ConversationRow | null;
   },
 ): Promise<{ conversation: ConversationRow; created: boolean; reopened: boolean }> {
   let existing: ConversationRow | null = null;
@@ -42,9 +47,10 @@ export async function findOrStartConversation(
     // (ingestRepo.probe builds the contact key in SQL: keep the two in step.)
     const lockKey = `${p.inboxId}:${p.threadKey ?? `contact:${p.contactId}`}`;
     if (p.threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
+    const prefetched = p.threadKey == null && p.contactLocked && p.prefetched?.status !== 'resolved' ? p.prefetched : null;
     existing = p.threadKey
       ? await conversationsRepo.latestForThread(tx, p.inboxId, p.threadKey)
-      : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId);
+      : (prefetched ?? (await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId)));
   }
 
   if (existing) {

@@ -6,7 +6,7 @@ import { conversationsRepo, type ConversationRow } from '../repositories/convers
 import { uuidv7 } from '../repositories/ids.ts';
 import { ingestRepo } from '../repositories/ingest.ts';
 import { messagesRepo, type MessageRow } from '../repositories/messages.ts';
-import type { Store } from '../repositories/store.ts';
+import { RetryTransaction, type Store } from '../repositories/store.ts';
 import { resolveContact, trustedIdentities } from './contact-resolver.ts';
 import { defaultThreading, findOrStartConversation, type InboxThreadingSettings } from './conversation-resolver.ts';
 import { eventRow } from './events.ts';
@@ -69,7 +69,10 @@ export class IngestService {
     // Bytes that came with the webhook are on disk before the transaction (a duplicate delivery leaves
     // an unreferenced file, never a lost one); files offered by URL are downloaded by a job after commit.
     const files = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : [];
-    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock), conversation, append, COMMIT.
+    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock + conversation), append, COMMIT.
+    // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
+    // transaction runs again reading it under the lock (prefetch off).
+    let prefetch = true;
     const result = await this.#store.transaction(async (tx) => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
@@ -80,6 +83,7 @@ export class IngestService {
         identities: trustedIdentities(m.contact),
         // Without a thread key the conversation lock is the contact's: take it in the same query.
         lockContactIn: m.threadKey == null ? inbox.id : null,
+        prefetch,
       });
       if (probe.seenMessageId) {
         const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
@@ -102,7 +106,9 @@ export class IngestService {
         subject: m.subject ?? null,
         at,
         settings: threadingOf(inbox.settings),
+        prefetched: probe.latest && probe.latest.conversation.contactId === contactId ? probe.latest.conversation : null,
       });
+      const prefetched = probe.latest && conversation === probe.latest.conversation ? probe.latest : null;
 
       const html = m.html ? sanitizeHtml(m.html) : null;
       const text = m.text || (m.html ? htmlToText(m.html) : '');
@@ -150,6 +156,9 @@ export class IngestService {
         lastMessagePreview: preview(text) || (m.attachments.length ? `📎 ${m.attachments[0]?.name ?? ''}` : null),
         reopen,
         updatedAt: writtenAt,
+        ...(prefetched
+          ? { expectVersion: prefetched.version, contactId, inboxId: inbox.id, expectLastActivityAt: prefetched.conversation.lastActivityAt }
+          : {}),
       };
       const updated: ConversationRow = {
         ...conversation,
@@ -172,7 +181,10 @@ export class IngestService {
         eventRow(actor, 'message.created', audience, { message: toMessageDto(message), conversation: conversationDto }),
       ];
       const { attachments: _a, authorUser: _u, authorContact: _c, ...row } = message;
-      await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events);
+      if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events))) {
+        prefetch = false;
+        throw new RetryTransaction(`conversation ${conversation.id} changed after the probe read it`);
+      }
       if (attachmentRows.length > 0) {
         // Only messages with files pay for these statements; URL-only files are fetched by a durable job.
         await attachmentsRepo.createMany(tx, attachmentRows);

@@ -28,6 +28,18 @@ function fromRaw(r: RawConversation): ConversationRow {
   return { ...c, contact: { id: c.contactId, name: contactName }, labels: names.map((name) => ({ label: { name } })) };
 }
 
+/**
+ * For statements that read a conversation beside other columns (ingestRepo.probe): the select list (the
+ * conversation aliased `c`, its contact `ct`) and the ConversationRow picked back out of such a row.
+ */
+export const conversationColumnsSql = conversationColumns;
+export const conversationSelect = Prisma.sql`${conversationColumns}, ct.name AS "contactName", ${labelNames}`;
+export function conversationFromRow(row: Record<string, unknown>): ConversationRow {
+  const picked: Record<string, unknown> = { contactName: row.contactName, labelNames: row.labelNames };
+  for (const f of Object.values(Prisma.ConversationScalarFieldEnum)) picked[f] = row[f];
+  return fromRaw(picked as RawConversation);
+}
+
 export interface ConversationFilter {
   /** null = every inbox of the workspace; otherwise only these (access already applied). */
   inboxIds: string[] | null;

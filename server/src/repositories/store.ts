@@ -4,6 +4,11 @@ import { isUniqueViolation, rawSql } from '@switchboard/db';
 export { isUniqueViolation };
 
 export type Tx = Prisma.TransactionClient;
+
+/** Thrown inside a transaction to have Store.transaction roll back and run it again (an optimistic read lost a race). */
+export class RetryTransaction extends Error {
+  override name = 'RetryTransaction';
+}
 export type Db = PrismaClient | Tx;
 
 const MAX_WAIT_MS = 10_000;
@@ -108,7 +113,7 @@ export class Store {
         if (opts.notify !== false) for (const l of this.#afterCommit) l();
         return result;
       } catch (err) {
-        if (attempt < retries && isUniqueViolation(err)) continue;
+        if (attempt < retries && (isUniqueViolation(err) || err instanceof RetryTransaction)) continue;
         throw err;
       }
     }
