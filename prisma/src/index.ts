@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from '../generated/client.ts';
+import pg from 'pg';
+import { Prisma, PrismaClient } from '../generated/client.ts';
 
 export type * from '../generated/client.ts';
 export * from '../generated/enums.ts';
@@ -19,6 +20,11 @@ export type Database = {
   kind: DatabaseKind;
   /** PostgreSQL: the pool's maximum connections (PGlite has exactly one). */
   poolSize?: number;
+  /**
+   * PostgreSQL: the pg Pool under the Prisma client (shared, so the pool size bounds both). The hot paths
+   * run raw SQL on it directly (rawSql), without Prisma's per-query cost.
+   */
+  pool?: pg.Pool;
   close(): Promise<void>;
 };
 
@@ -89,13 +95,22 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await migrate(opts.url);
     const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
     const { url, pgbouncer } = withoutPgbouncerFlag(opts.url);
+    const pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // An idle connection that fails (server restart, database dropped) is dropped by the pool; without a
+    // listener the 'error' event would crash the process.
+    pool.on('error', (err) => log(`db: idle connection failed: ${err.message}`));
     const adapter = new PrismaPg(
-      { connectionString: url, max: poolSize },
+      pool,
       // pg reads a missing name as "unnamed statement".
       pgbouncer ? {} : { statementNameGenerator: (q) => statementName(q.sql) as string },
     );
     const prisma = new PrismaClient({ adapter });
-    return { prisma, kind: 'postgres', poolSize, close: once(() => prisma.$disconnect()) };
+    const names = !pgbouncer;
+    const close = once(async () => {
+      await prisma.$disconnect();
+      if (!pool.ended) await pool.end();
+    });
+    return { prisma, kind: 'postgres', poolSize, pool: Object.assign(pool, { [NAMED]: names }), close };
   }
 
   let pglite = opts.pglite;
@@ -136,7 +151,57 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: AdapterCause } } };
   if (e.code === 'P2002') return true;
   const cause = e.meta?.driverAdapterError?.cause;
+  if (err instanceof pg.DatabaseError) return err.code === '23505';
   return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505' || e.meta?.code === '23505';
+}
+
+const NAMED = Symbol('switchboard.namedStatements');
+
+/** What rawSql offers: the tagged-template raw queries of a Prisma client, with the same results. */
+export interface RawSql {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
+
+/** As the Prisma pg adapter sends them: UTC wall time (the columns are timestamp without time zone). */
+function formatDateTime(date: Date): string {
+  const pad = (n: number, z = 2) => String(n).padStart(z, '0');
+  const ms = date.getUTCMilliseconds();
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${ms ? `.${String(ms).padStart(3, '0')}` : ''}`;
+}
+const param = (v: unknown): unknown => (v instanceof Date ? formatDateTime(v) : Array.isArray(v) ? v.map(param) : v);
+
+// Result values as Prisma's $queryRaw gives them: int8 as bigint, timestamp (UTC wall time) and date as Date.
+const utcDate = (v: string) => new Date(`${v.replace(' ', 'T')}Z`);
+const arrayOf = (parse: (v: string) => unknown) => (v: string) => (pg.types.getTypeParser(1009 as never, 'text')(v) as Array<string | null>).map((x) => (x === null ? null : parse(x)));
+const PARSERS: Record<number, (v: string) => unknown> = {
+  20: (v) => BigInt(v),
+  1016: arrayOf((v) => BigInt(v)),
+  1114: utcDate,
+  1115: arrayOf(utcDate),
+  1082: (v) => new Date(`${v}T00:00:00Z`),
+};
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    (format === undefined || format === 'text') && PARSERS[oid] ? PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * Raw SQL straight on pg (a Pool, or a client holding a transaction): `$queryRaw` / `$executeRaw` as on a
+ * Prisma client (same SQL fragments, same parameter and result conversions, statements starting with
+ * PREPARE_MARKER prepared), without the ORM's per-query work. Errors are pg's (SQLSTATE in `code`).
+ */
+export function rawSql(q: pg.Pool | pg.PoolClient, pool?: pg.Pool): RawSql {
+  const named = ((pool ?? q) as { [NAMED]?: boolean })[NAMED] ?? true;
+  const run = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
+    const sql = Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...values) : (query as Prisma.Sql);
+    const name = named ? statementName(sql.text) : undefined;
+    return q.query({ text: sql.text, values: sql.values.map(param), types, ...(name ? { name } : {}) });
+  };
+  return {
+    $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rows as T,
+    $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(query, values)).rowCount ?? 0,
+  };
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

@@ -73,6 +73,11 @@ export async function findOrStartConversation(
     at: Date;
     settings: InboxThreadingSettings;
     references?: ThreadReferences;
+    /**
+     * With contactLocked and no thread key: the contact's newest conversation as the probe read it (null: use
+     * the lookup). Only an open, pending or snoozed one is used as is (the caller verifies it when storing).
+     */
+    prefetched?: ConversationRow | null;
   },
 ): Promise<ResolvedConversation | null> {
   const refs = p.references;
@@ -90,9 +95,10 @@ export async function findOrStartConversation(
     // (ingestRepo.probe builds the contact key in SQL: keep the two in step.)
     const lockKey = `${p.inboxId}:${threadKey ?? `contact:${p.contactId}`}`;
     if (threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
+    const prefetched = threadKey == null && p.contactLocked && p.prefetched?.status !== 'resolved' ? p.prefetched : null;
     existing = threadKey
       ? await conversationsRepo.latestForThread(tx, p.inboxId, threadKey)
-      : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId);
+      : (prefetched ?? (await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId)));
   }
 
   if (existing) {
@@ -109,7 +115,7 @@ export async function findOrStartConversation(
 
   // On Postgres the number comes from a separate autocommit statement so the workspace row is
   // locked for one statement, not the whole ingest transaction. PGlite has one connection: use tx.
-  const number = await workspacesRepo.nextConversationNumber(store.kind === 'postgres' ? store.prisma : tx, p.workspaceId);
+  const number = await workspacesRepo.nextConversationNumber(store.kind === 'postgres' ? store.sql : tx, p.workspaceId);
   const conversation = await conversationsRepo.create(tx, {
     workspaceId: p.workspaceId,
     number,

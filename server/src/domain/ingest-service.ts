@@ -6,7 +6,7 @@ import { conversationsRepo, type ConversationRow } from '../repositories/convers
 import { uuidv7 } from '../repositories/ids.ts';
 import { ingestRepo } from '../repositories/ingest.ts';
 import { messagesRepo, type MessageRow } from '../repositories/messages.ts';
-import type { Store } from '../repositories/store.ts';
+import { RetryTransaction, type Store } from '../repositories/store.ts';
 import { resolveContact, trustedIdentities } from './contact-resolver.ts';
 import { defaultThreading, findOrStartConversation, type InboxThreadingSettings } from './conversation-resolver.ts';
 import { eventRow } from './events.ts';
@@ -82,7 +82,10 @@ export class IngestService {
     // Bytes that came with the webhook are on disk before the transaction (a duplicate delivery leaves
     // an unreferenced file, never a lost one); files offered by URL are downloaded by a job after commit.
     const files = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : [];
-    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock), conversation, append, COMMIT.
+    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock + conversation), append, COMMIT.
+    // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
+    // transaction runs again reading it under the lock (prefetch off).
+    let prefetch = true;
     const result = await this.#store.transaction(async (tx): Promise<IngestResult> => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
@@ -93,6 +96,7 @@ export class IngestService {
         identities: trustedIdentities(m.contact),
         // Without a thread key (or references) the conversation lock is the contact's: take it in the same query.
         lockContactIn: m.threadKey == null && m.threadCandidates === undefined ? inbox.id : null,
+        prefetch,
       });
       if (probe.seenMessageId) {
         const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
@@ -121,9 +125,11 @@ export class IngestService {
           ...(m.conversationToken ? { conversationToken: m.conversationToken } : {}),
           ...(m.automated ? { automated: true } : {}),
         },
+        prefetched: probe.latest && probe.latest.conversation.contactId === contactId ? probe.latest.conversation : null,
       });
       if (!resolved) return DROPPED_AUTOMATED;
       const { conversation, created, reopened } = resolved;
+      const prefetched = probe.latest && conversation === probe.latest.conversation ? probe.latest : null;
       if (m.participants?.length || contactId !== conversation.contactId) {
         await addParticipants(tx, inbox.workspaceId, conversation, contactId, m.participants ?? []);
       }
@@ -176,6 +182,9 @@ export class IngestService {
         lastMessagePreview: preview(text) || (m.attachments.length ? `📎 ${m.attachments[0]?.name ?? ''}` : null),
         reopen,
         updatedAt: writtenAt,
+        ...(prefetched
+          ? { expectVersion: prefetched.version, contactId, inboxId: inbox.id, expectLastActivityAt: prefetched.conversation.lastActivityAt }
+          : {}),
       };
       const updated: ConversationRow = {
         ...conversation,
@@ -198,14 +207,17 @@ export class IngestService {
         eventRow(actor, 'message.created', audience, { message: toMessageDto(message), conversation: conversationDto }),
       ];
       const { attachments: _a, authorUser: _u, authorContact: _c, ...row } = message;
-      await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events);
+      if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events))) {
+        prefetch = false;
+        throw new RetryTransaction(`conversation ${conversation.id} changed after the probe read it`);
+      }
       if (attachmentRows.length > 0) {
         // Only messages with files pay for these statements; URL-only files are fetched by a durable job.
         await attachmentsRepo.createMany(tx, attachmentRows);
         await this.#attachments.enqueueDownloads(tx, this.#jobs, inbox.workspaceId, attachmentRows);
       }
       return { message, conversation: updated, created: true };
-    });
+    }, { sql: true }); // raw SQL only (see Store.transaction): on PostgreSQL no ORM in the hot path
     if (result.dropped) this.#log.info({ inboxId: inbox.id, providerMessageId: m.providerMessageId }, 'automated message outside any conversation dropped');
     else if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
     return result;

@@ -50,7 +50,7 @@ export class WebhookService {
   }
 
   async handle(kind: string, token: string, req: InboundRequest): Promise<WebhookOutcome> {
-    const inbox = await inboxesRepo.byPublicToken(this.#d.store.prisma, token);
+    const inbox = await inboxesRepo.byPublicToken(this.#d.store.sql, token);
     if (!inbox || inbox.kind !== kind || inbox.disabledAt) throw notFound('Inbox');
     const adapter = this.#d.adapterFor(inbox.kind);
     if (!adapter) throw notFound('Channel');

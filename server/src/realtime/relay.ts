@@ -96,7 +96,7 @@ export class EventRelay {
     try {
       do {
         this.#again = false;
-        const rows = await this.#store.transaction((tx) => eventsRepo.claimUnpublished(tx, BATCH), { notify: false, retries: 0 });
+        const rows = await this.#store.transaction((tx) => eventsRepo.claimUnpublished(tx, BATCH), { notify: false, retries: 0, sql: true });
         if (rows.length > 0) {
           try {
             this.#publish(rows.map(toPublished));

@@ -1,10 +1,19 @@
 import type { Db } from './store.ts';
 
 export const attachmentsRepo = {
-  createMany: (
+  /** One raw statement (so it also runs in sql-only transactions). */
+  async createMany(
     db: Db,
     rows: Array<{ id: string; workspaceId: string; messageId: string; name: string; contentType: string; size: number; storageKey: string | null; sourceUrl: string | null; contentId: string | null; createdAt: Date }>,
-  ) => db.attachment.createMany({ data: rows.map(({ id, workspaceId, messageId, name, contentType, size, storageKey, sourceUrl, contentId, createdAt }) => ({ id, workspaceId, messageId, name, contentType, size, storageKey, sourceUrl, contentId, createdAt })) }),
+  ): Promise<{ count: number }> {
+    const count = await db.$executeRaw`/* prepare: */
+      INSERT INTO "Attachment" (id, "workspaceId", "messageId", name, "contentType", size, "storageKey", "sourceUrl", "contentId", "createdAt")
+      SELECT * FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workspaceId)}::uuid[], ${rows.map((r) => r.messageId)}::uuid[],
+                           ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.contentType)}::text[], ${rows.map((r) => r.size)}::int[],
+                           ${rows.map((r) => r.storageKey)}::text[], ${rows.map((r) => r.sourceUrl)}::text[], ${rows.map((r) => r.contentId)}::text[],
+                           ${rows.map((r) => r.createdAt)}::timestamp(3)[])`;
+    return { count };
+  },
   withMessage: (db: Db, workspaceId: string, id: string) =>
     db.attachment.findFirst({ where: { workspaceId, id }, include: { message: { select: { inboxId: true } } } }),
   get: (db: Db, id: string) => db.attachment.findUnique({ where: { id } }),

@@ -68,24 +68,43 @@ export const contactsRepo = {
     id: string,
     data: { name?: string | null; company?: string | null; attributes?: Prisma.InputJsonValue },
   ) => db.contact.update({ where: { id, workspaceId }, data, include: withIdentities }),
-  findIdentities: (db: Db, workspaceId: string, keys: Array<{ kind: IdentityKind; address: string }>) =>
-    keys.length === 0
-      ? Promise.resolve([])
-      : db.contactIdentity.findMany({ where: { workspaceId, OR: keys.map((k) => ({ kind: k.kind, address: k.address })) } }),
-  addIdentities: (
+  /** The workspace's identities among `keys`, with their contact's name. One raw query (runs in sql-only transactions). */
+  async findIdentities(db: Db, workspaceId: string, keys: Array<{ kind: IdentityKind; address: string }>) {
+    if (keys.length === 0) return [];
+    return db.$queryRaw<Array<{ kind: IdentityKind; address: string; contactId: string; contactName: string | null }>>`
+      SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName"
+      FROM unnest(${keys.map((k) => k.kind as string)}::text[], ${keys.map((k) => k.address)}::text[]) AS k(kind, address)
+      JOIN "ContactIdentity" i ON i."workspaceId" = ${workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address
+      JOIN "Contact" c ON c.id = i."contactId"`;
+  },
+  /**
+   * One raw statement (so it also runs in sql-only transactions). `strict`: a taken address raises a unique
+   * violation; otherwise taken addresses are skipped. `count`: identities added.
+   */
+  async addIdentities(
     db: Db,
     workspaceId: string,
     contactId: string,
     identities: Array<{ kind: IdentityKind; address: string; verified: boolean }>,
     opts: { strict?: boolean } = {},
-  ) =>
-    identities.length === 0
-      ? Promise.resolve({ count: 0 })
-      : db.contactIdentity.createMany({
-          data: identities.map((i) => ({ workspaceId, contactId, ...i })),
-          // strict: a taken address raises a unique violation instead of being skipped.
-          skipDuplicates: !opts.strict,
-        }),
+  ): Promise<{ count: number }> {
+    if (identities.length === 0) return { count: 0 };
+    const c = identityColumns(identities);
+    const now = new Date();
+    const count = opts.strict
+      ? await db.$executeRaw`/* prepare: */
+          INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
+          SELECT i.id, ${workspaceId}::uuid, ${contactId}::uuid, i.kind::"IdentityKind", i.address, i.verified, ${now}
+          FROM unnest(${c.ids}::uuid[], ${c.kinds}::text[], ${c.addresses}::text[], ${c.verified}::boolean[]) WITH ORDINALITY AS i(id, kind, address, verified, n)
+          ORDER BY i.n`
+      : await db.$executeRaw`/* prepare: */
+          INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
+          SELECT i.id, ${workspaceId}::uuid, ${contactId}::uuid, i.kind::"IdentityKind", i.address, i.verified, ${now}
+          FROM unnest(${c.ids}::uuid[], ${c.kinds}::text[], ${c.addresses}::text[], ${c.verified}::boolean[]) WITH ORDINALITY AS i(id, kind, address, verified, n)
+          ORDER BY i.n
+          ON CONFLICT DO NOTHING`;
+    return { count };
+  },
   /**
    * Ingest hot path, one query: a new contact with its `strict` identities (a taken address raises a
    * unique violation) and its `lenient` ones (taken addresses are skipped). Returns the contact's id.

@@ -28,6 +28,18 @@ function fromRaw(r: RawConversation): ConversationRow {
   return { ...c, contact: { id: c.contactId, name: contactName }, labels: names.map((name) => ({ label: { name } })) };
 }
 
+/**
+ * For statements that read a conversation beside other columns (ingestRepo.probe): the select list (the
+ * conversation aliased `c`, its contact `ct`) and the ConversationRow picked back out of such a row.
+ */
+export const conversationColumnsSql = conversationColumns;
+export const conversationSelect = Prisma.sql`${conversationColumns}, ct.name AS "contactName", ${labelNames}`;
+export function conversationFromRow(row: Record<string, unknown>): ConversationRow {
+  const picked: Record<string, unknown> = { contactName: row.contactName, labelNames: row.labelNames };
+  for (const f of Object.values(Prisma.ConversationScalarFieldEnum)) picked[f] = row[f];
+  return fromRaw(picked as RawConversation);
+}
+
 export interface ConversationFilter {
   /** null = every inbox of the workspace; otherwise only these (access already applied). */
   inboxIds: string[] | null;
@@ -55,8 +67,14 @@ function whereOf(workspaceId: string, f: ConversationFilter): Prisma.Conversatio
 }
 
 export const conversationsRepo = {
-  get: (db: Db, workspaceId: string, id: string) =>
-    db.conversation.findFirst({ where: { workspaceId, id }, include: conversationInclude }),
+  /** One raw query (Prisma loads each include with its own), so it also runs in sql-only transactions. */
+  async get(db: Db, workspaceId: string, id: string): Promise<ConversationRow | null> {
+    const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
+      SELECT ${conversationColumns}, ct.name AS "contactName", ${labelNames}
+      FROM "Conversation" c JOIN "Contact" ct ON ct.id = c."contactId"
+      WHERE c.id = ${id}::uuid AND c."workspaceId" = ${workspaceId}::uuid`;
+    return rows[0] ? fromRaw(rows[0]) : null;
+  },
   getForUpdate: async (db: Db, workspaceId: string, id: string) => {
     await db.$executeRaw`SELECT 1 FROM "Conversation" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
     return db.conversation.findFirst({ where: { workspaceId, id }, include: conversationInclude });

@@ -1,5 +1,5 @@
 import type { Db } from './store.ts';
-import { Prisma, type Inbox, type InboxKind } from '@switchboard/db';
+import { Prisma, type Inbox, type InboxKind, type RawSql } from '@switchboard/db';
 
 const withMembers = { members: { select: { userId: true } } } as const;
 
@@ -16,7 +16,7 @@ export const inboxesRepo = {
   get: (db: Db, workspaceId: string, id: string) =>
     db.inbox.findFirst({ where: { workspaceId, id }, include: withMembers }),
   /** Every webhook request starts here: a prepared statement (planned once per connection). */
-  byPublicToken: async (db: Db, publicToken: string): Promise<Inbox | null> =>
+  byPublicToken: async (db: RawSql, publicToken: string): Promise<Inbox | null> =>
     (await db.$queryRaw<Inbox[]>`/* prepare: */ SELECT ${inboxColumns} FROM "Inbox" WHERE "publicToken" = ${publicToken}`)[0] ?? null,
   byId: (db: Db, id: string) => db.inbox.findUnique({ where: { id } }),
   create: (

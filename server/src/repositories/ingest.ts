@@ -2,6 +2,7 @@
 // equivalent Prisma calls take several (Prisma loads every include with its own query). Works the same on
 // PostgreSQL and PGlite.
 import type { AuthorType, Direction, IdentityKind, MessageKind } from '@switchboard/db';
+import { conversationColumnsSql, conversationFromRow, conversationSelect, type ConversationRow } from './conversations.ts';
 import type { NewEvent } from './events.ts';
 import type { MessageRow } from './messages.ts';
 import type { Db } from './store.ts';
@@ -20,6 +21,13 @@ export interface IngestProbe {
   known: KnownIdentity[];
   /** With `lockContactIn`: the contact whose conversation lock this query took (null: none known). */
   lockedContactId: string | null;
+  /**
+   * With `lockContactIn` and `prefetch`: that contact's newest conversation in the inbox, as
+   * conversationsRepo.latestForContact returns it, but read in the same statement, i.e. possibly before a
+   * concurrent holder of the lock committed. Only usable with `version` passed to `append`, which then
+   * stores nothing unless the row is unchanged and still the newest (else: retry without prefetch).
+   */
+  latest: { conversation: ConversationRow; version: string } | null;
 }
 
 /** Message columns a raw insert writes (the whole row: the caller builds the MessageRow it returns). */
@@ -38,6 +46,15 @@ export interface ConversationTouch {
   /** Reopen / wake up: status open, snoozedUntil and resolvedAt cleared. */
   reopen: boolean;
   updatedAt: Date;
+  /**
+   * The conversation was read by a prefetching probe: its `latest.version`. The append then only happens if
+   * the row is still that version and still the contact's newest in the inbox (append returns false otherwise).
+   */
+  expectVersion?: string | null;
+  /** With expectVersion: the contact and inbox of the conversation (for the "still the newest" check). */
+  contactId?: string;
+  inboxId?: string;
+  expectLastActivityAt?: Date;
 }
 
 export const ingestRepo = {
@@ -57,12 +74,40 @@ export const ingestRepo = {
       providerMessageId: string;
       identities: Array<{ kind: IdentityKind; address: string }>;
       lockContactIn?: string | null;
+      /** With lockContactIn: also read that contact's newest conversation in the inbox (see IngestProbe.latest). */
+      prefetch?: boolean;
     },
   ): Promise<IngestProbe> {
     const kinds = p.identities.map((i) => i.kind as string);
     const addresses = p.identities.map((i) => i.address);
     const lockIn = p.lockContactIn ?? null;
-    const rows = await db.$queryRaw<Array<{ seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null }>>`/* prepare: */
+    type Row = { seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null; version: string | null } & Record<string, unknown>;
+    const rows = p.prefetch && lockIn
+      ? await db.$queryRaw<Row[]>`/* prepare: */
+      WITH known AS MATERIALIZED (
+        SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName", k.n
+        FROM unnest(${kinds}::text[], ${addresses}::text[]) WITH ORDINALITY AS k(kind, address, n)
+        JOIN "ContactIdentity" i ON i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address
+        JOIN "Contact" c ON c.id = i."contactId"
+      ), decided AS (
+        SELECT "contactId" FROM known ORDER BY n LIMIT 1
+      ), locked AS MATERIALIZED (
+        SELECT d."contactId" FROM decided d, LATERAL (SELECT pg_advisory_xact_lock(hashtextextended(${lockIn}::text || ':contact:' || d."contactId"::text, 0))) l
+      ), theirs AS MATERIALIZED (
+        SELECT ${conversationColumnsSql}, c.xmin::text AS version FROM "Conversation" c WHERE c."contactId" = (SELECT "contactId" FROM locked)
+      )
+      SELECT
+        (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
+        (SELECT json_agg(known ORDER BY n) FROM known) AS known,
+        (SELECT "contactId" FROM locked) AS "lockedContactId",
+        latest.*
+      FROM (SELECT 1) one LEFT JOIN LATERAL (
+        SELECT ${conversationSelect}, c.version
+        FROM theirs c JOIN "Contact" ct ON ct.id = c."contactId"
+        WHERE c."inboxId" = ${p.inboxId}::uuid
+        ORDER BY c."lastActivityAt" DESC LIMIT 1
+      ) latest ON true`
+      : await db.$queryRaw<Row[]>`/* prepare: */
       WITH known AS MATERIALIZED (
         SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName", k.n
         FROM unnest(${kinds}::text[], ${addresses}::text[]) WITH ORDINALITY AS k(kind, address, n)
@@ -77,14 +122,17 @@ export const ingestRepo = {
         (SELECT d."contactId" FROM decided d, LATERAL (SELECT pg_advisory_xact_lock(hashtextextended(${lockIn}::text || ':contact:' || d."contactId"::text, 0))) l) AS "lockedContactId"`;
     const row = rows[0];
     const known = (row?.known ?? []).map(({ n: _n, ...k }) => k);
-    return { seenMessageId: row?.seenMessageId ?? null, known, lockedContactId: row?.lockedContactId ?? null };
+    const latest = row?.version != null ? { conversation: conversationFromRow(row), version: row.version } : null;
+    return { seenMessageId: row?.seenMessageId ?? null, known, lockedContactId: row?.lockedContactId ?? null, latest };
   },
 
   /**
    * Stores an inbound message, updates its conversation and appends the events, in one statement.
-   * Throws when the conversation is gone (as Prisma's update would).
+   * Throws when the conversation is gone (as Prisma's update would). With `conversation.expectVersion`:
+   * returns false when the conversation changed or is no longer the contact's newest (the caller must roll
+   * back: the message and events were written); true when stored.
    */
-  async append(db: Db, message: InboundMessageRow, conversation: ConversationTouch, events: NewEvent[]): Promise<void> {
+  async append(db: Db, message: InboundMessageRow, conversation: ConversationTouch, events: NewEvent[]): Promise<boolean> {
     const m = message;
     const c = conversation;
     const ev = {
@@ -117,6 +165,10 @@ export const ingestRepo = {
           "resolvedAt" = CASE WHEN ${c.reopen} THEN NULL ELSE "resolvedAt" END,
           "updatedAt" = ${c.updatedAt}
         WHERE id = ${c.id}::uuid AND "workspaceId" = ${c.workspaceId}::uuid
+          AND (${c.expectVersion ?? null}::text IS NULL OR (
+            xmin = ${c.expectVersion ?? null}::text::xid
+            AND NOT EXISTS (SELECT 1 FROM "Conversation" o WHERE o."contactId" = ${c.contactId ?? null}::uuid AND o."inboxId" = ${c.inboxId ?? null}::uuid
+                            AND o.id <> ${c.id}::uuid AND o."lastActivityAt" >= ${c.expectLastActivityAt ?? null})))
         RETURNING 1
       ), ev AS (
         INSERT INTO "Event" ("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, "createdAt")
@@ -128,6 +180,8 @@ export const ingestRepo = {
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM conv)::int AS conversations, (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM ev)::int AS events`;
-    if (rows[0]?.conversations !== 1) throw new Error(`conversation ${c.id} not found while storing message ${m.id}`);
+    if (rows[0]?.conversations === 1) return true;
+    if (c.expectVersion != null) return false;
+    throw new Error(`conversation ${c.id} not found while storing message ${m.id}`);
   },
 };

@@ -10,10 +10,21 @@ export interface JobRow {
 }
 
 export const jobsRepo = {
-  enqueue: (
+  /** One raw statement (so it also runs in sql-only transactions). */
+  async enqueue(
     db: Db,
     job: { queue: string; payload: Prisma.InputJsonValue; runAt?: Date; maxAttempts?: number; singletonKey?: string },
-  ) => db.job.create({ data: job, select: { id: true } }),
+  ): Promise<{ id: bigint }> {
+    const now = new Date();
+    const rows = await db.$queryRaw<Array<{ id: bigint }>>`/* prepare: */
+      INSERT INTO "Job" (queue, payload, "maxAttempts", "runAt", "singletonKey", "createdAt", "updatedAt")
+      VALUES (${job.queue}, ${JSON.stringify(job.payload)}::jsonb, COALESCE(${job.maxAttempts ?? null}::int, 8), ${job.runAt ?? now},
+              ${job.singletonKey ?? null}, ${now}, ${now})
+      RETURNING id`;
+    const row = rows[0];
+    if (!row) throw new Error(`job insert returned nothing (${job.queue})`);
+    return { id: row.id };
+  },
   /** Claims due jobs; SKIP LOCKED lets several instances work the same queue. Stale leases are reclaimed. */
   claim: (db: Db, workerId: string, queues: string[], limit: number, leaseMs: number) =>
     db.$queryRaw<JobRow[]>`

@@ -1,5 +1,9 @@
 import type { Db } from './store.ts';
-import type { AuthorType, DeliveryStatus, Direction, MessageKind, Prisma } from '@switchboard/db';
+import { Prisma, type AuthorType, type DeliveryStatus, type Direction, type MessageKind } from '@switchboard/db';
+
+// Columns listed by name (prepared statements must not use `*`; field names are column names, no @map).
+const messageColumns = Prisma.raw(Object.values(Prisma.MessageScalarFieldEnum).map((f) => `m."${f}"`).join(', '));
+const attachmentColumns = Prisma.raw(Object.values(Prisma.AttachmentScalarFieldEnum).map((f) => `a."${f}"`).join(', '));
 
 export const messageInclude = {
   attachments: true,
@@ -30,8 +34,24 @@ export interface NewMessage {
 export const messagesRepo = {
   get: (db: Db, workspaceId: string, id: string) =>
     db.message.findFirst({ where: { workspaceId, id }, include: messageInclude }),
-  byProviderId: (db: Db, inboxId: string, providerMessageId: string) =>
-    db.message.findUnique({ where: { inboxId_providerMessageId: { inboxId, providerMessageId } }, include: messageInclude }),
+  /** Raw SQL, two queries (so it also runs in sql-only transactions: ingest's duplicate path, delivery statuses). */
+  async byProviderId(db: Db, inboxId: string, providerMessageId: string): Promise<MessageRow | null> {
+    const rows = await db.$queryRaw<Array<Omit<MessageRow, 'attachments' | 'authorUser' | 'authorContact'> & { authorUserName: string | null; authorContactName: string | null }>>`/* prepare: */
+      SELECT ${messageColumns}, u.name AS "authorUserName", ct.name AS "authorContactName"
+      FROM "Message" m LEFT JOIN "User" u ON u.id = m."authorUserId" LEFT JOIN "Contact" ct ON ct.id = m."authorContactId"
+      WHERE m."inboxId" = ${inboxId}::uuid AND m."providerMessageId" = ${providerMessageId}`;
+    const row = rows[0];
+    if (!row) return null;
+    const attachments = await db.$queryRaw<MessageRow['attachments']>`/* prepare: */
+      SELECT ${attachmentColumns} FROM "Attachment" a WHERE a."messageId" = ${row.id}::uuid ORDER BY a.id`;
+    const { authorUserName, authorContactName, ...m } = row;
+    return {
+      ...m,
+      attachments,
+      authorUser: m.authorUserId ? { id: m.authorUserId, name: authorUserName as string } : null,
+      authorContact: m.authorContactId ? { id: m.authorContactId, name: authorContactName } : null,
+    };
+  },
   create: (db: Db, m: NewMessage) => {
     const { attachments, ...data } = m;
     return db.message.create({

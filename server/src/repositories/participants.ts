@@ -10,12 +10,13 @@ export interface ParticipantRow {
 
 /** Other customers on a conversation (email Cc). */
 export const participantsRepo = {
+  /** Raw SQL: ingest's sql-only transaction records participants. */
   async add(db: Db, workspaceId: string, conversationId: string, contactIds: string[], role = 'cc'): Promise<void> {
     if (contactIds.length === 0) return;
-    await db.conversationParticipant.createMany({
-      data: contactIds.map((contactId) => ({ workspaceId, conversationId, contactId, role })),
-      skipDuplicates: true,
-    });
+    await db.$executeRaw`
+      INSERT INTO "ConversationParticipant" ("workspaceId", "conversationId", "contactId", role)
+      SELECT ${workspaceId}::uuid, ${conversationId}::uuid, c, ${role} FROM unnest(${contactIds}::uuid[]) AS c
+      ON CONFLICT DO NOTHING`;
   },
   async list(db: Db, workspaceId: string, conversationId: string): Promise<ParticipantRow[]> {
     const rows = await db.conversationParticipant.findMany({

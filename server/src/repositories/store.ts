@@ -1,9 +1,14 @@
-import type { Database, PrismaClient, Prisma } from '@switchboard/db';
-import { isUniqueViolation } from '@switchboard/db';
+import type { Database, PrismaClient, Prisma, RawSql } from '@switchboard/db';
+import { isUniqueViolation, rawSql } from '@switchboard/db';
 
 export { isUniqueViolation };
 
 export type Tx = Prisma.TransactionClient;
+
+/** Thrown inside a transaction to have Store.transaction roll back and run it again (an optimistic read lost a race). */
+export class RetryTransaction extends Error {
+  override name = 'RetryTransaction';
+}
 export type Db = PrismaClient | Tx;
 
 const MAX_WAIT_MS = 10_000;
@@ -50,10 +55,18 @@ export class Store {
   readonly #afterCommit = new Set<() => void>();
   readonly #txHooks = new WeakMap<object, Array<() => void>>();
   readonly #gate: Gate | undefined;
+  readonly #pool: Database['pool'];
+  /**
+   * Autocommit raw SQL: straight on the pg pool on PostgreSQL (no ORM cost), the Prisma client on PGlite.
+   * Same results either way (see rawSql).
+   */
+  readonly sql: RawSql;
 
-  constructor(db: Pick<Database, 'prisma' | 'kind' | 'poolSize'>) {
+  constructor(db: Pick<Database, 'prisma' | 'kind' | 'poolSize' | 'pool'>) {
     this.prisma = db.prisma;
     this.kind = db.kind;
+    this.#pool = db.kind === 'postgres' ? db.pool : undefined;
+    this.sql = this.#pool ? rawSql(this.#pool) : (db.prisma as unknown as RawSql);
     // Postgres: at most poolSize - 1 open transactions, so one connection always remains for
     // autocommit statements, including those issued while a transaction is open (the conversation
     // number, see conversation-resolver.ts). Without it, poolSize concurrent transactions that each
@@ -81,13 +94,18 @@ export class Store {
    * first messages from the same new contact) rolls back and retries, up to `retries` times.
    * After commit the transaction's afterCommit hooks run, then the onCommit listeners (unless
    * `notify: false`: the relay's own transactions).
+   *
+   * `sql: true` promises that `fn` only uses `tx.$queryRaw` / `tx.$executeRaw` (the hot paths: ingest, the
+   * relay): on PostgreSQL the transaction then runs on a pooled pg connection directly, without Prisma's
+   * interactive-transaction and per-query cost; any other use of `tx` throws. PGlite: a Prisma transaction.
    */
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { retries?: number; notify?: boolean } = {}): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { retries?: number; notify?: boolean; sql?: boolean } = {}): Promise<T> {
     const retries = opts.retries ?? 3;
+    const run = opts.sql && this.#pool ? this.#runSql.bind(this) : this.#run.bind(this);
     for (let attempt = 0; ; attempt++) {
       try {
         const hooks: Array<() => void> = [];
-        const result = await this.#run((tx) => {
+        const result = await run((tx: Tx) => {
           this.#txHooks.set(tx, hooks);
           return fn(tx);
         });
@@ -95,9 +113,61 @@ export class Store {
         if (opts.notify !== false) for (const l of this.#afterCommit) l();
         return result;
       } catch (err) {
-        if (attempt < retries && isUniqueViolation(err)) continue;
+        if (attempt < retries && (isUniqueViolation(err) || err instanceof RetryTransaction)) continue;
         throw err;
       }
+    }
+  }
+
+  async #runSql<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const pool = this.#pool;
+    if (!pool) throw new Error('no pg pool');
+    await this.#gate?.acquire(MAX_WAIT_MS);
+    try {
+      const client = await pool.connect();
+      let broken = false;
+      // A connection lost mid-transaction emits 'error' on the client (unhandled, it would crash the process).
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
+      // BEGIN travels with the transaction's first statement: pg's pipeline mode (on this connection, while
+      // we hold it) sends a query without waiting for the previous one's answer, and the corked socket
+      // writes both in one packet. The server runs them in order, so the statement is inside the transaction.
+      const wire = client as unknown as { pipeline?: unknown; connection?: { stream?: { cork?: () => void; uncork?: () => void } } };
+      const pipelined = typeof wire.pipeline === 'boolean';
+      const stream = wire.connection?.stream;
+      try {
+        let begin: Promise<unknown>;
+        let pending: Promise<T>;
+        if (pipelined) wire.pipeline = true;
+        stream?.cork?.();
+        try {
+          begin = client.query('BEGIN');
+          pending = fn(sqlOnly(rawSql(client, pool)));
+        } finally {
+          stream?.uncork?.();
+        }
+        // Both settled before anything else goes out (a failed BEGIN fails the statements behind it too).
+        const [began, done] = await Promise.allSettled([begin, pending]);
+        if (began.status === 'rejected') throw began.reason;
+        if (done.status === 'rejected') throw done.reason;
+        await client.query('COMMIT');
+        return done.value;
+      } catch (err) {
+        // A connection that cannot even roll back is in an unknown state: the pool drops it.
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      } finally {
+        // Idle again (every query above was awaited): back to one query at a time for the pool's other users.
+        if (pipelined) wire.pipeline = false;
+        client.off('error', onError);
+        client.release(broken);
+      }
+    } finally {
+      this.#gate?.release();
     }
   }
 
@@ -112,4 +182,15 @@ export class Store {
       this.#gate.release();
     }
   }
+}
+
+/** A transaction handle for `sql: true` transactions: raw queries only, anything else fails loudly. */
+function sqlOnly(sql: RawSql): Tx {
+  return new Proxy(sql, {
+    get(target, prop) {
+      if (prop === '$queryRaw' || prop === '$executeRaw') return target[prop];
+      if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return undefined;
+      throw new Error(`tx.${prop} is not available in an sql-only transaction (store.transaction(fn, { sql: true })): use $queryRaw/$executeRaw`);
+    },
+  }) as unknown as Tx;
 }

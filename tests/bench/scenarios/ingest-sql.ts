@@ -13,7 +13,7 @@ import { createLogger } from '../../../server/src/lib/logger.ts';
 import { AttachmentService } from '../../../server/src/domain/attachments.ts';
 import { AttachmentStore } from '../../../server/src/lib/attachment-store.ts';
 import { JobQueue } from '../../../server/src/jobs/queue.ts';
-import type { Store } from '../../../server/src/repositories/store.ts';
+import { RetryTransaction, type Store } from '../../../server/src/repositories/store.ts';
 import { backendPids, cpuSampler } from '../lib/cpu.ts';
 import { percentile, runLoad, seededRandom, shuffle } from '../lib/load.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
@@ -39,7 +39,8 @@ function rawClient(q: { query: (config: pg.QueryConfig) => Promise<pg.QueryResul
 
 /**
  * A Store look-alike: transactions on pooled pg clients, retried on unique violations and at most
- * poolSize - 1 at a time (so the conversation number's autocommit statement finds a connection), as Store does.
+ * poolSize - 1 at a time (so the conversation number's autocommit statement finds a connection), as Store does
+ * (which also retries on RetryTransaction: an optimistic read lost a race).
  */
 function rawStore(pool: pg.Pool, poolSize: number): Store {
   let free = poolSize - 1;
@@ -64,7 +65,7 @@ function rawStore(pool: pg.Pool, poolSize: number): Store {
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
-        if (attempt < 3 && (isUniqueViolation(err) || (err as { code?: string }).code === '23505')) continue;
+        if (attempt < 3 && (isUniqueViolation(err) || (err as { code?: string }).code === '23505' || err instanceof RetryTransaction)) continue;
         throw err;
       } finally {
         client.release();
@@ -72,7 +73,7 @@ function rawStore(pool: pg.Pool, poolSize: number): Store {
       }
     }
   };
-  return { kind: 'postgres', prisma: rawClient(pool), transaction } as unknown as Store;
+  return { kind: 'postgres', prisma: rawClient(pool), sql: rawClient(pool), transaction } as unknown as Store;
 }
 
 function messages(prefix: string, count: number, seed: number): InboundMessage[] {
