@@ -131,29 +131,11 @@ export class Store {
         broken = true;
       };
       client.on('error', onError);
-      // BEGIN travels with the transaction's first statement: pg's pipeline mode (on this connection, while
-      // we hold it) sends a query without waiting for the previous one's answer, and the corked socket
-      // writes both in one packet. The server runs them in order, so the statement is inside the transaction.
-      const wire = client as unknown as { pipeline?: unknown; connection?: { stream?: { cork?: () => void; uncork?: () => void } } };
-      const pipelined = typeof wire.pipeline === 'boolean';
-      const stream = wire.connection?.stream;
       try {
-        let begin: Promise<unknown>;
-        let pending: Promise<T>;
-        if (pipelined) wire.pipeline = true;
-        stream?.cork?.();
-        try {
-          begin = client.query('BEGIN');
-          pending = fn(sqlOnly(rawSql(client, pool)));
-        } finally {
-          stream?.uncork?.();
-        }
-        // Both settled before anything else goes out (a failed BEGIN fails the statements behind it too).
-        const [began, done] = await Promise.allSettled([begin, pending]);
-        if (began.status === 'rejected') throw began.reason;
-        if (done.status === 'rejected') throw done.reason;
+        await client.query('BEGIN');
+        const result = await fn(sqlOnly(rawSql(client, pool)));
         await client.query('COMMIT');
-        return done.value;
+        return result;
       } catch (err) {
         // A connection that cannot even roll back is in an unknown state: the pool drops it.
         await client.query('ROLLBACK').catch(() => {
@@ -161,8 +143,6 @@ export class Store {
         });
         throw err;
       } finally {
-        // Idle again (every query above was awaited): back to one query at a time for the pool's other users.
-        if (pipelined) wire.pipeline = false;
         client.off('error', onError);
         client.release(broken);
       }
