@@ -95,7 +95,9 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await migrate(opts.url);
     const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
     const { url, pgbouncer } = withoutPgbouncerFlag(opts.url);
-    const pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // A transaction left idle (a stuck caller) is ended by the server after a minute, releasing its locks:
+    // raw-SQL transactions have no client-side timeout of their own.
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, idle_in_transaction_session_timeout: 60_000 });
     // An idle connection that fails (server restart, database dropped) is dropped by the pool; without a
     // listener the 'error' event would crash the process.
     pool.on('error', (err) => log(`db: idle connection failed: ${err.message}`));
