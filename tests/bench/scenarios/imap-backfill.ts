@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow';
 import { startDovecot, testMail, type Dovecot } from '../../support/dovecot.ts';
 import { createEmailInbox, MAILBOX_PASSWORD, storedMessageIds, syncStateOf } from '../../support/email.ts';
 import { setupAdmin } from '../../support/api.ts';
+import { startSmtpReceiver } from '../../support/smtp-receiver.ts';
 import { startTestServer } from '../../support/server.ts';
 import { eventually } from '../../support/webhook-receiver.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
@@ -56,6 +57,8 @@ export const imapBackfill: Scenario = {
   async run(opts: BenchOptions): Promise<BenchRow[]> {
     const count = Number(process.env.BENCH_IMAP_MAILS ?? 5000);
     const dovecot = await startDovecot();
+    // The inbox's outgoing server (checked when the inbox is saved; nothing is sent).
+    const smtp = await startSmtpReceiver();
     const rows: BenchRow[] = [];
     try {
       dovecot.addUser(USER, MAILBOX_PASSWORD);
@@ -80,7 +83,7 @@ export const imapBackfill: Scenario = {
           const admin = await setupAdmin(t.url);
           const { result, peakMb } = await withPeakRss(async () => {
             const started = performance.now();
-            const inbox = await createEmailInbox(admin, { mode: 'imap', imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: USER, password: MAILBOX_PASSWORD }, smtp: { host: '127.0.0.1', port: 25, security: 'none' }, fromAddress: USER });
+            const inbox = await createEmailInbox(admin, { mode: 'imap', imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: USER, password: MAILBOX_PASSWORD }, smtp: { host: '127.0.0.1', port: smtp.port, security: 'none' }, fromAddress: USER });
             await eventually(async () => {
               const s = await syncStateOf(t, inbox.id);
               return s.backfill?.total === count && s.backfill.done === count;
@@ -98,6 +101,7 @@ export const imapBackfill: Scenario = {
         }
       }
     } finally {
+      await smtp.close();
       await dovecot.stop();
     }
     return rows;
