@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleOutboundMessage } from '../testing/fixtures.ts';
-import { startDovecot, type DovecotServer } from '../testing/dovecot.ts';
+import { startDovecot, type Dovecot } from '../testing/dovecot.ts';
 import { startSmtpFake, type SmtpFake } from '../testing/smtp-fake.ts';
 import { testEmailConnection } from './connection.ts';
 import { emailTestContext } from './fixtures.ts';
@@ -58,9 +58,13 @@ describe('testEmailConnection: SMTP', () => {
 });
 
 describe('testEmailConnection: IMAP (Dovecot)', () => {
-  let dovecot: DovecotServer;
+  let dovecot: Dovecot;
+  const user = 'agent@example.test';
+  const password = 'secret';
   beforeAll(async () => {
-    dovecot = await startDovecot({ folders: ['Sent'] });
+    dovecot = await startDovecot();
+    dovecot.addUser(user, password);
+    await dovecot.createFolder(user, 'Sent');
   }, 15_000);
   afterAll(async () => {
     await dovecot.stop();
@@ -74,7 +78,7 @@ describe('testEmailConnection: IMAP (Dovecot)', () => {
   const imapCreds = (o: Partial<NonNullable<EmailCredentials['imap']>> = {}): EmailCredentials => ({
     ...smtpCreds(),
     mode: 'imap',
-    imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, folder: 'INBOX', ...o },
+    imap: { host: dovecot.host, port: dovecot.port, security: 'none', user, password, folder: 'INBOX', ...o },
   });
 
   it('logs in, opens the folder and checks SMTP', async () => {
@@ -104,7 +108,7 @@ describe('testEmailConnection: IMAP (Dovecot)', () => {
     const ctx = emailTestContext({ credentials: creds, settings: { appendToSent: true, sentFolder: 'Sent' } });
     const result = await sendEmail(sampleOutboundMessage(), ctx, opts);
     expect(result.metadata?.appendedToSent).toBe(true);
-    imapClient = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    imapClient = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: password }, logger: false });
     await imapClient.connect();
     await imapClient.mailboxOpen('Sent');
     const stored = await imapClient.fetchOne('*', { source: true, flags: true });

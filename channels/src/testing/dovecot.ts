@@ -1,80 +1,82 @@
-/**
- * A throwaway Dovecot IMAP server for tests (plaintext, users from a file, maildir under a temp dir).
- * Needs /usr/sbin/dovecot; `dovecotAvailable()` tells whether this machine has it.
- */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
-export const DOVECOT_BIN = '/usr/sbin/dovecot';
-const NOBODY_UID = 65534;
-const NOGROUP_GID = 65534;
+const run = promisify(execFile);
+export const DOVECOT_BINARY = '/usr/sbin/dovecot';
+const LDA = '/usr/lib/dovecot/dovecot-lda';
 
-export interface DovecotServer {
-  host: string;
-  port: number;
-  /** `user` / `password` of the one account. */
-  user: string;
-  password: string;
-  stop(): Promise<void>;
-}
-
-export function dovecotAvailable(): boolean {
-  return existsSync(DOVECOT_BIN) && process.getuid?.() === 0;
-}
-
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (closed again: fine for a server started right after). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
     });
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const { connect } = await import('node:net');
-  const deadline = Date.now() + timeoutMs;
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1', () => {
+        sock.destroy();
         resolve(true);
       });
-      socket.once('error', () => resolve(false));
+      sock.once('error', () => resolve(false));
     });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error('dovecot did not start listening');
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`dovecot did not listen on ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-/** Starts Dovecot with one user and the given extra folders (e.g. `['Sent']`). */
-export async function startDovecot(opts: { user?: string; password?: string; folders?: string[] } = {}): Promise<DovecotServer> {
-  const user = opts.user ?? 'agent@example.test';
-  const password = opts.password ?? 'secret';
+export interface Dovecot {
+  port: number;
+  host: string;
+  /** Adds a user (password in plain text: tests only). */
+  addUser(user: string, password: string): void;
+  /** Delivers one raw message into the user's INBOX the way an MTA would (dovecot-lda). */
+  deliver(user: string, raw: string): Promise<void>;
+  /** Appends many raw messages over one IMAP connection (fast bulk delivery). */
+  append(user: string, password: string, raws: string[], folder?: string): Promise<void>;
+  /** Successful IMAP logins of the user so far (from the server log). */
+  logins(user: string): number;
+  /** Number of messages in a folder. */
+  count(user: string, folder?: string): Promise<number>;
+  uidValidity(user: string, folder?: string): Promise<number>;
+  /** Gives the folder a new UIDVALIDITY (every UID the client knew is invalid). */
+  setUidValidity(user: string, value: number, folder?: string): Promise<void>;
+  /** Disconnects every IMAP session of the user. */
+  kick(user: string): Promise<void>;
+  /** Creates a folder (e.g. `Sent`) in the user's mailbox. */
+  createFolder(user: string, folder: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A private Dovecot for tests (IMAP only, plaintext auth, maildir, users added at will) from its own config in
+ * a temp dir, started as a child process. Needs Debian's dovecot-imapd (`npm test` installs it as root).
+ */
+export async function startDovecot(): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-dovecot-'));
-  chmodSync(dir, 0o755); // Dovecot's auth process (user dovecot) reads the users file.
+  chmodSync(dir, 0o755);
   const port = await freePort();
+  // One passwd file per user: Dovecot re-reads a changed file by mtime, too coarse for users added in quick succession.
+  const users = join(dir, 'users');
   const mail = join(dir, 'mail');
-  const maildir = join(mail, user, 'Maildir');
-  const dirs = [mail, join(mail, user), maildir];
-  for (const folder of ['', ...(opts.folders ?? []).map((f) => `.${f}`)]) {
-    if (folder) dirs.push(join(maildir, folder));
-    for (const sub of ['cur', 'new', 'tmp']) dirs.push(join(maildir, folder, sub));
-  }
-  for (const p of dirs) {
-    mkdirSync(p, { recursive: true });
-    chownSync(p, NOBODY_UID, NOGROUP_GID);
-  }
-  writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}\n`);
+  mkdirSync(mail);
+  mkdirSync(users);
+  const runAsRoot = userInfo().uid === 0;
+  if (runAsRoot) chownSync(mail, 65534, 65534);
+  const identity = runAsRoot ? 'uid=nobody gid=nogroup' : `uid=${userInfo().uid} gid=${userInfo().gid}`;
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(
     conf,
@@ -87,16 +89,16 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
-first_valid_uid = 500
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${dir}/users
+  args = scheme=PLAIN username_format=%u ${users}/%u
 }
 userdb {
   driver = static
-  args = uid=nobody gid=nogroup home=${mail}/%u
+  args = ${identity} home=${mail}/%u
 }
-mail_location = maildir:~/Maildir
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
@@ -111,21 +113,69 @@ service pop3-login {
     port = 0
   }
 }
+service anvil {
+  chroot =
+}
 `,
   );
-  const child = spawn(DOVECOT_BIN, ['-F', '-c', conf], { stdio: 'ignore' });
-  await waitForPort(port, child, 5_000);
+  const child: ChildProcess = spawn(DOVECOT_BINARY, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await waitForPort(port).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(err)}\n${stderr}`);
+  });
+  const doveadm = (args: string[]) => run('doveadm', ['-c', conf, ...args], { encoding: 'utf8' });
+  const status = async (user: string, what: string, folder: string) => {
+    const { stdout } = await doveadm(['-f', 'flow', 'mailbox', 'status', '-u', user, what, folder]);
+    const m = stdout.match(new RegExp(`${what}=(\\d+)`));
+    if (!m) throw new Error(`doveadm status: ${stdout}`);
+    return Number(m[1]);
+  };
   return {
-    host: '127.0.0.1',
     port,
-    user,
-    password,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
+    host: '127.0.0.1',
+    addUser(user, password) {
+      writeFileSync(join(users, user), `${user}:{PLAIN}${password}\n`);
+    },
+    deliver(user, raw) {
+      return new Promise<void>((resolve, reject) => {
+        const lda = spawn(LDA, ['-c', conf, '-d', user, '-f', 'sender@example.test'], { stdio: ['pipe', 'ignore', 'pipe'] });
+        let err = '';
+        lda.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+        lda.once('error', reject);
+        lda.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dovecot-lda exited ${code}: ${err}`))));
+        lda.stdin?.end(raw);
+      });
+    },
+    async append(user, password, raws, folder = 'INBOX') {
+      const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass: password }, logger: false });
+      await client.connect();
+      try {
+        for (const raw of raws) await client.append(folder, raw);
+      } finally {
+        await client.logout();
       }
+    },
+    logins(user) {
+      const text = readFileSync(join(dir, 'dovecot.log'), 'utf8');
+      return text.split('\n').filter((l) => l.includes('Login: user=<' + user + '>')).length;
+    },
+    count: (user, folder = 'INBOX') => status(user, 'messages', folder),
+    uidValidity: (user, folder = 'INBOX') => status(user, 'uidvalidity', folder),
+    async setUidValidity(user, value, folder = 'INBOX') {
+      await doveadm(['mailbox', 'update', '-u', user, '--uid-validity', String(value), folder]);
+    },
+    async kick(user) {
+      await doveadm(['kick', user]);
+    },
+    async createFolder(user, folder) {
+      await doveadm(['mailbox', 'create', '-u', user, folder]);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
