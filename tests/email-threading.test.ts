@@ -9,6 +9,7 @@ import { emailTestContext, readEmailFixture, startSmtpFake, type SmtpFake } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageModes } from '@switchboard/db/testing';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { forwardingInbox } from './support/email.ts';
 import { ApiClient, setupAdmin } from './support/api.ts';
 import { eventually } from './support/webhook-receiver.ts';
 
@@ -42,15 +43,7 @@ describe.each(storageModes())('email threading corpus through the ingest path (%
     t = await startTestServer(mode);
     smtp = await startSmtpFake();
     admin = await setupAdmin(t.url);
-    const credentials = {
-      mode: 'forwarding',
-      smtp: { host: smtp.host, port: smtp.port, security: 'none' },
-      fromAddress: corpus.inbox.fromAddress,
-      fromName: 'Acme Support',
-    };
-    const created = await admin.post('/api/inboxes', { kind: 'email', name: 'Support', credentials });
-    expect(created.status).toBe(201);
-    inbox = { id: created.body.id, workspaceId: (await admin.get('/api/me')).body.workspaceId, settings: {} };
+    inbox = await forwardingInbox(admin, smtp.port, corpus.inbox.fromAddress);
   });
   afterAll(async () => {
     await smtp?.close();

@@ -5,6 +5,7 @@ import { emailTestContext, htmlThreats, listEmailFixtures, readEmailFixture, sta
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageModes } from '@switchboard/db/testing';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { forwardingInbox } from './support/email.ts';
 import { ApiClient, setupAdmin } from './support/api.ts';
 
 const files = listEmailFixtures('xss');
@@ -20,10 +21,7 @@ describe.each(storageModes())('hostile email HTML as the API returns it (%s)', (
     t = await startTestServer(mode);
     smtp = await startSmtpFake();
     admin = await setupAdmin(t.url);
-    const credentials = { mode: 'forwarding', smtp: { host: smtp.host, port: smtp.port, security: 'none' }, fromAddress: 'support@support.example' };
-    const created = await admin.post('/api/inboxes', { kind: 'email', name: 'Support', credentials });
-    expect(created.status).toBe(201);
-    inbox = { id: created.body.id, workspaceId: (await admin.get('/api/me')).body.workspaceId, settings: {} };
+    inbox = await forwardingInbox(admin, smtp.port, 'support@support.example');
   });
   afterAll(async () => {
     await smtp?.close();

@@ -30,3 +30,9 @@ export async function syncStateOf(t: TestServer, inboxId: string): Promise<Recor
   const row = await t.db.prisma.inbox.findUnique({ where: { id: inboxId }, select: { syncState: true } });
   return (row?.syncState ?? {}) as Record<string, any>;
 }
+
+/** A forwarding-mode email inbox that answers through an SMTP server on `smtpPort`, as IngestService takes it. */
+export async function forwardingInbox(admin: ApiClient, smtpPort: number, fromAddress: string): Promise<{ id: string; workspaceId: string; settings: unknown }> {
+  const created = await createEmailInbox(admin, { mode: 'forwarding', smtp: { host: '127.0.0.1', port: smtpPort, security: 'none' }, fromAddress, fromName: 'Acme Support' });
+  return { id: created.id, workspaceId: (await admin.get('/api/me')).body.workspaceId, settings: {} };
+}
