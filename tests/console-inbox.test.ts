@@ -65,7 +65,7 @@ describe('the agent console', () => {
     agent = await addUser(admin, 'agent', { name: 'Anton Agent', login: false });
     expect((await admin.put(`/api/inboxes/${shop.id}/members`, { userIds: [agent.id] })).status).toBe(200);
     expect((await admin.post('/api/labels', { name: 'vip', color: '#c0392b' })).status).toBe(201);
-    expect((await admin.post('/api/canned-responses', { shortCode: 'thanks', content: 'Thank you for your patience!' })).status).toBe(201);
+    expect((await admin.post('/api/canned-responses', { shortCode: 'thanks', content: 'Thank you for your patience, {{contact.first_name}}! {{agent.name}}' })).status).toBe(201);
     page = await launchPage();
     await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
     await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
@@ -165,7 +165,8 @@ describe('the agent console', () => {
     await page.evaluate(`(() => { const f = document.querySelector('#composer-text'); f.value = '/tha'; f.setSelectionRange(4, 4); f.dispatchEvent(new Event('input', { bubbles: true })); })()`);
     await page.waitFor(`document.querySelector('#canned-list [role=option]')`, 'the canned suggestions');
     await press('Enter', { code: 'Enter', keyCode: 13 });
-    await page.waitFor(`document.querySelector('#composer-text').value === 'Thank you for your patience!'`, 'the inserted canned response');
+    // Placeholders filled with the open conversation's contact and the signed-in agent.
+    await page.waitFor(`/^Thank you for your patience, \\S+! \\S/.test(document.querySelector('#composer-text').value) && !document.querySelector('#composer-text').value.includes('{{')`, 'the inserted canned response, placeholders filled');
     await page.fill('#composer-text', 'Customer is a VIP, be nice.');
     await press('Enter', { ctrl: true, code: 'Enter', keyCode: 13 });
     await page.waitFor(`[...document.querySelectorAll('.timeline li.note')].some((li) => li.innerText.includes('be nice') && li.textContent.includes('Private note'))`, 'the private note');

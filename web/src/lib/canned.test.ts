@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertCanned, matchCanned, slashTokenAt } from './canned.ts';
+import { fillPlaceholders, insertCanned, matchCanned, slashTokenAt } from './canned.ts';
 
 const all = [
   { id: '1', shortCode: 'shipping', content: 'Your parcel is on its way.' },
@@ -21,5 +21,19 @@ describe('canned responses', () => {
   it('replaces the token with the reply', () => {
     const token = slashTokenAt('Hi /th', 6)!;
     expect(insertCanned('Hi /th', token, 'Thank you!')).toEqual({ text: 'Hi Thank you!', caret: 13 });
+  });
+});
+
+describe('canned response placeholders', () => {
+  it('fills contact and agent names, with first-name and short aliases', () => {
+    const text = 'Hi {{contact.first_name}} ({{ contact.name }}, {{name}}), {{agent.name}} here. {{first_name}}!';
+    expect(fillPlaceholders(text, { contactName: 'Max Mustermann', agentName: 'Olga Owner' })).toBe(
+      'Hi Max (Max Mustermann, Max Mustermann), Olga Owner here. Max!',
+    );
+  });
+
+  it('keeps placeholders it has no value for, and unknown ones, as written', () => {
+    expect(fillPlaceholders('Hi {{name}}, order {{order.id}}', { contactName: '  ', agentName: 'Olga' })).toBe('Hi {{name}}, order {{order.id}}');
+    expect(fillPlaceholders('no placeholders', {})).toBe('no placeholders');
   });
 });

@@ -25,3 +25,25 @@ export function insertCanned(text: string, token: SlashToken, content: string): 
   const next = text.slice(0, token.start) + content + text.slice(token.end);
   return { text: next, caret: token.start + content.length };
 }
+
+export interface PlaceholderValues {
+  contactName?: string | null;
+  agentName?: string | null;
+}
+
+/**
+ * Fills a canned response's placeholders: `{{contact.name}}` (alias `{{name}}`), `{{contact.first_name}}`
+ * (alias `{{first_name}}`) and `{{agent.name}}`. A placeholder without a value, or an unknown one, stays
+ * as written so the agent sees what is missing before sending.
+ */
+export function fillPlaceholders(content: string, values: PlaceholderValues): string {
+  const contact = values.contactName?.trim() || null;
+  const known: Record<string, string | null> = {
+    'contact.name': contact,
+    name: contact,
+    'contact.first_name': contact ? (contact.split(/\s+/)[0] ?? contact) : null,
+    first_name: contact ? (contact.split(/\s+/)[0] ?? contact) : null,
+    'agent.name': values.agentName?.trim() || null,
+  };
+  return content.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => known[key.toLowerCase()] ?? whole);
+}
