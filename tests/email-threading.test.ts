@@ -2,10 +2,8 @@
 // Apple Mail and Thunderbird) replayed in order through the email adapter and the one ingest path into one
 // email inbox: every mail must land in the conversation expected.json names, bounces must fail our
 // message, automated mail without a thread must store nothing.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { emailAdapter, type ParsedInbound } from '@switchboard/channels';
-import { emailTestContext, readEmailFixture, startSmtpFake, type SmtpFake } from '@switchboard/channels/testing';
+import { emailTestContext, readEmailFixture, readThreadingCorpus, startSmtpFake, type SmtpFake } from '@switchboard/channels/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageModes } from '@switchboard/db/testing';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -13,23 +11,7 @@ import { forwardingInbox } from './support/email.ts';
 import { ApiClient, setupAdmin } from './support/api.ts';
 import { eventually } from './support/webhook-receiver.ts';
 
-interface Delivery {
-  file?: string;
-  sent?: string;
-  conversation: string | null;
-  starts?: boolean;
-  automated?: boolean;
-  participants?: string[];
-  status?: { providerMessageId: string; status: string };
-}
-interface Corpus {
-  inbox: { fromAddress: string };
-  tokens: Record<string, string>;
-  deliveries: Delivery[];
-}
-
-const corpusDir = join(import.meta.dirname, '../channels/src/email/fixtures/threading');
-const corpus = JSON.parse(readFileSync(join(corpusDir, 'expected.json'), 'utf8')) as Corpus;
+const corpus = readThreadingCorpus();
 
 describe.each(storageModes())('email threading corpus through the ingest path (%s)', (mode) => {
   let t: TestServer;

@@ -41,3 +41,25 @@ export function listFixtures(folder: string): string[] {
     .filter((f) => f.endsWith('.eml'))
     .sort();
 }
+
+/** One step of the threading corpus (fixtures/threading/expected.json; the format is in its README). */
+export interface ThreadingDelivery {
+  file?: string;
+  sent?: string;
+  conversation: string | null;
+  starts?: boolean;
+  automated?: boolean;
+  participants?: string[];
+  status?: { providerMessageId: string; status: string };
+}
+
+export interface ThreadingCorpus {
+  inbox: { fromAddress: string };
+  tokens: Record<string, string>;
+  deliveries: ThreadingDelivery[];
+}
+
+/** fixtures/threading/expected.json: where each corpus mail must land, in delivery order. */
+export function readThreadingCorpus(): ThreadingCorpus {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, 'threading', 'expected.json'), 'utf8')) as ThreadingCorpus;
+}

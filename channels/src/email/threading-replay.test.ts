@@ -4,24 +4,11 @@
  * bounces update statuses). Proves expected.json is reachable from the parser's output alone; the server's own
  * ingest test replays the same file against the real database.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emailTestContext, FIXTURES_DIR, readFixture } from './fixtures.ts';
+import { emailTestContext, readFixture, readThreadingCorpus } from './fixtures.ts';
 import { parseEmail } from './parse.ts';
 
-interface Delivery {
-  file?: string;
-  sent?: string;
-  conversation: string | null;
-  starts?: boolean;
-  participants?: string[];
-  status?: { providerMessageId: string; status: string };
-}
-const expected = JSON.parse(readFileSync(join(FIXTURES_DIR, 'threading', 'expected.json'), 'utf8')) as {
-  tokens: Record<string, string>;
-  deliveries: Delivery[];
-};
+const expected = readThreadingCorpus();
 
 describe('threading corpus: replay with the documented rules', () => {
   it('lands every mail in its expected conversation', async () => {

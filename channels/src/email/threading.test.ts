@@ -1,22 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emailTestContext, FIXTURES_DIR, listFixtures, readFixture } from './fixtures.ts';
+import { emailTestContext, listFixtures, readFixture, readThreadingCorpus } from './fixtures.ts';
 import { parseEmail } from './parse.ts';
 
-interface Delivery {
-  file?: string;
-  sent?: string;
-  conversation: string | null;
-  starts?: boolean;
-  automated?: boolean;
-  participants?: string[];
-  status?: { providerMessageId: string; status: string };
-}
-const expected = JSON.parse(readFileSync(join(FIXTURES_DIR, 'threading', 'expected.json'), 'utf8')) as {
-  tokens: Record<string, string>;
-  deliveries: Delivery[];
-};
+const expected = readThreadingCorpus();
 
 /** The parser's view of each mail: what the server threads on. */
 const view: Record<string, { candidates?: string[]; token?: string; automated?: boolean; bounce?: string }> = {

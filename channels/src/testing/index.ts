@@ -4,5 +4,5 @@ export { httpProviderHarness, smtpProviderHarness, type ProviderHarness } from '
 export { freePort, startDovecot, type Dovecot } from './dovecot.ts';
 export { sampleOutboundMessage } from './fixtures.ts';
 export { apiTestContext, signedApiRequest, TEST_API_SECRET } from '../api/fixtures.ts';
-export { emailTestContext, listFixtures as listEmailFixtures, readFixture as readEmailFixture, TEST_FROM_ADDRESS } from '../email/fixtures.ts';
+export { emailTestContext, listFixtures as listEmailFixtures, readFixture as readEmailFixture, readThreadingCorpus, TEST_FROM_ADDRESS, type ThreadingCorpus, type ThreadingDelivery } from '../email/fixtures.ts';
 export { attributesOf, htmlThreats, type HtmlAuditOptions } from './html-audit.ts';

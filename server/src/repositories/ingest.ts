@@ -1,7 +1,7 @@
 // Raw SQL for the ingest hot path (domain/ingest-service.ts). Each function is one round trip where the
 // equivalent Prisma calls take several (Prisma loads every include with its own query). Works the same on
 // PostgreSQL and PGlite.
-import type { AuthorType, Direction, IdentityKind, MessageKind } from '@switchboard/db';
+import { Prisma, type AuthorType, type Direction, type IdentityKind, type MessageKind } from '@switchboard/db';
 import { conversationColumnsSql, conversationFromRow, conversationSelect, type ConversationRow } from './conversations.ts';
 import type { NewEvent } from './events.ts';
 import type { MessageRow } from './messages.ts';
@@ -81,15 +81,20 @@ export const ingestRepo = {
     const kinds = p.identities.map((i) => i.kind as string);
     const addresses = p.identities.map((i) => i.address);
     const lockIn = p.lockContactIn ?? null;
-    type Row = { seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null; version: string | null } & Record<string, unknown>;
-    const rows = p.prefetch && lockIn
-      ? await db.$queryRaw<Row[]>`/* prepare: */
-      WITH known AS MATERIALIZED (
+    // Shared by both variants below: the given identities the workspace knows (in the given order), and the
+    // message already stored under this provider id.
+    const knownIdentities = Prisma.sql`
         SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName", k.n
         FROM unnest(${kinds}::text[], ${addresses}::text[]) WITH ORDINALITY AS k(kind, address, n)
         JOIN "ContactIdentity" i ON i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address
-        JOIN "Contact" c ON c.id = i."contactId"
-      ), decided AS (
+        JOIN "Contact" c ON c.id = i."contactId"`;
+    const seenMessageAndKnown = Prisma.sql`
+        (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
+        (SELECT json_agg(known ORDER BY n) FROM known) AS known`;
+    type Row = { seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null; version: string | null } & Record<string, unknown>;
+    const rows = p.prefetch && lockIn
+      ? await db.$queryRaw<Row[]>`/* prepare: */
+      WITH known AS MATERIALIZED (${knownIdentities}), decided AS (
         SELECT "contactId" FROM known ORDER BY n LIMIT 1
       ), locked AS MATERIALIZED (
         SELECT d."contactId" FROM decided d, LATERAL (SELECT pg_advisory_xact_lock(hashtextextended(${lockIn}::text || ':contact:' || d."contactId"::text, 0))) l
@@ -97,8 +102,7 @@ export const ingestRepo = {
         SELECT ${conversationColumnsSql}, c.xmin::text AS version FROM "Conversation" c WHERE c."contactId" = (SELECT "contactId" FROM locked)
       )
       SELECT
-        (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
-        (SELECT json_agg(known ORDER BY n) FROM known) AS known,
+        ${seenMessageAndKnown},
         (SELECT "contactId" FROM locked) AS "lockedContactId",
         latest.*
       FROM (SELECT 1) one LEFT JOIN LATERAL (
@@ -108,17 +112,11 @@ export const ingestRepo = {
         ORDER BY c."lastActivityAt" DESC LIMIT 1
       ) latest ON true`
       : await db.$queryRaw<Row[]>`/* prepare: */
-      WITH known AS MATERIALIZED (
-        SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName", k.n
-        FROM unnest(${kinds}::text[], ${addresses}::text[]) WITH ORDINALITY AS k(kind, address, n)
-        JOIN "ContactIdentity" i ON i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address
-        JOIN "Contact" c ON c.id = i."contactId"
-      ), decided AS (
+      WITH known AS MATERIALIZED (${knownIdentities}), decided AS (
         SELECT "contactId" FROM known WHERE ${lockIn}::text IS NOT NULL ORDER BY n LIMIT 1
       )
       SELECT
-        (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
-        (SELECT json_agg(known ORDER BY n) FROM known) AS known,
+        ${seenMessageAndKnown},
         (SELECT d."contactId" FROM decided d, LATERAL (SELECT pg_advisory_xact_lock(hashtextextended(${lockIn}::text || ':contact:' || d."contactId"::text, 0))) l) AS "lockedContactId"`;
     const row = rows[0];
     const known = (row?.known ?? []).map(({ n: _n, ...k }) => k);

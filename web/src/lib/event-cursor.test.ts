@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationDto, RealtimeEvent } from '@switchboard/server/contracts';
 import { EventCursor, type IncomingEvent } from './event-cursor.ts';
 import { applyEvent, mergeConversations } from './conversations.ts';
+import { conv } from './test-fixtures.ts';
 
 function conversation(id: string, at: string, extra: Partial<ConversationDto> = {}): ConversationDto {
-  return {
-    id,
-    number: 1,
-    inboxId: 'inbox',
-    contact: { id: 'contact', name: 'Ada' },
-    status: 'open',
-    snoozedUntil: null,
-    assigneeId: null,
-    teamId: null,
-    priority: 'none',
-    subject: null,
-    threadKey: null,
-    labels: [],
-    lastActivityAt: at,
-    waitingSince: null,
-    firstResponseAt: null,
-    resolvedAt: null,
-    lastMessagePreview: null,
-    createdAt: at,
-    updatedAt: at,
-    ...extra,
-  };
+  return conv(id, { lastActivityAt: at, createdAt: at, updatedAt: at, ...extra });
 }
 
 function event(seq: number, c: ConversationDto, replay?: boolean): IncomingEvent {
