@@ -25,7 +25,7 @@ describe.each(storageModes())('email connection test before an inbox is saved (%
   });
   afterAll(async () => {
     await t?.stop();
-    await smtp?.close();
+    await smtp?.close().catch(() => undefined); // the last test closed it already
     await dovecot?.stop();
   });
 
@@ -81,5 +81,16 @@ describe.each(storageModes())('email connection test before an inbox is saved (%
     const r = await test({ mode: 'imap' });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('validation_failed');
+  });
+
+  it("tests a saved inbox's stored credentials on demand, and reports when its provider stops answering", async () => {
+    const created = await admin.post('/api/inboxes', { kind: 'email', name: 'Saved', credentials: good() });
+    expect(created.status).toBe(201);
+    const ok = await admin.post(`/api/inboxes/${created.body.id}/test-connection`, {});
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ ok: true });
+    await smtp.close();
+    const down = await admin.post(`/api/inboxes/${created.body.id}/test-connection`, {});
+    expect(down.body).toMatchObject({ ok: false, problem: 'unreachable', protocol: 'smtp' });
   });
 });

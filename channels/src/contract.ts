@@ -163,6 +163,15 @@ export interface SendResult {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * Result of trying an inbox's credentials against the provider (before an inbox is saved, and on demand).
+ * `problem` is a stable code: `auth_failed`, `unreachable`, `tls_failed`, `timeout`, `not_found`,
+ * `folder_missing` (email), `unknown`; `protocol` names the part that failed (email: `imap` / `smtp`).
+ */
+export type ConnectionCheck =
+  | { ok: true; details?: Record<string, unknown> }
+  | { ok: false; problem: string; protocol?: string; message: string };
+
 export interface ChannelAdapter<C = unknown, S = unknown> {
   kind: InboxKind;
   credentialsSchema: z.ZodType<C>;
@@ -178,6 +187,11 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
    * already (email: IMAP sync, SMTP forwarding): parse one raw message. Same output and errors as `parse`.
    */
   parseRaw?(raw: Uint8Array, ctx: AdapterContext<C, S>): Promise<ParsedInbound>;
+  /**
+   * Tries the credentials against the provider (a login, a `GET /me`…) through `ctx.fetch`. Never throws.
+   * Absent: the channel has nothing to check (the API channel).
+   */
+  testConnection?(ctx: AdapterContext<C, S>): Promise<ConnectionCheck>;
   /** Throws ChannelError: transient=true for retryable (5xx, 429, 408, network), false for permanent (other 4xx, invalid recipient). */
   send(msg: OutboundMessage, ctx: AdapterContext<C, S>): Promise<SendResult>;
 }

@@ -1,4 +1,4 @@
 export { loadConfig, ConfigError, type Config } from './config.ts';
 export { startServer, type RunningServer, type StartOptions } from './server.ts';
 export { createLogger } from './lib/logger.ts';
-export type { ConnectionProblem, ConnectionTester, ConnectionTestResult, EmailCredentials, MailSyncState } from './email/types.ts';
+export type { EmailCredentials, MailSyncState } from './email/types.ts';

@@ -1,11 +1,11 @@
-import { emailCredentialsSchema, getAdapter, testEmailConnection } from '@switchboard/channels';
+import { getAdapter } from '@switchboard/channels';
 import type { Config } from './config.ts';
 import { AccessEvents } from './domain/access-events.ts';
 import { ATTACHMENT_QUEUE, AttachmentService } from './domain/attachments.ts';
 import { AttachmentStore } from './lib/attachment-store.ts';
 import { AuthService } from './domain/auth-service.ts';
 import { ConversationService } from './domain/conversation-service.ts';
-import { InboxService, type ConnectionTesters } from './domain/inbox-service.ts';
+import { InboxService } from './domain/inbox-service.ts';
 import { IngestService } from './domain/ingest-service.ts';
 import { MessageService } from './domain/message-service.ts';
 import { OUTBOUND_QUEUE, OutboundDelivery } from './domain/outbound.ts';
@@ -24,14 +24,7 @@ export interface ServiceOptions {
   queue?: Partial<QueueOptions>;
   /** The fetch outbound adapters use (tests may point it at fakes; defaults to global fetch). */
   fetch?: typeof fetch;
-  /** Connection tests run before an inbox is saved, per kind (email: the email adapter's testEmailConnection). */
-  connectionTesters?: ConnectionTesters;
 }
-
-/** What runs before an inbox is saved: a real login to the mail servers for email. */
-const defaultConnectionTesters: ConnectionTesters = {
-  email: (credentials, opts) => testEmailConnection(emailCredentialsSchema.parse(credentials), opts),
-};
 
 /** Wires the domain services. One instance per process; routes and listeners receive it. */
 export function createServices(store: Store, config: Config, log: Logger, opts: ServiceOptions = {}) {
@@ -54,7 +47,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     messages: new MessageService(store, jobs, attachments),
     access,
     attachments,
-    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, opts.connectionTesters ?? defaultConnectionTesters),
+    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl),
     webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
     users: new UserService(store, access),
     teams: new TeamService(store),

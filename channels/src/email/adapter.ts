@@ -3,6 +3,7 @@ import type { ChannelAdapter } from '../contract.ts';
 import { parseEmail } from './parse.ts';
 import { emailCredentialsSchema, emailSettingsSchema, type EmailCredentials, type EmailSettings } from './schema.ts';
 import { sendEmail } from './send.ts';
+import { testEmailConnection } from './connection.ts';
 
 export interface EmailAdapterOptions {
   /** SMTP/IMAP timeouts when sending (default 10 s). */
@@ -23,6 +24,7 @@ export function createEmailAdapter(opts: EmailAdapterOptions = {}): ChannelAdapt
     },
     parseRaw: (raw, ctx) => parseEmail(raw, ctx),
     send: (msg, ctx) => sendEmail(msg, ctx, opts),
+    testConnection: (ctx) => testEmailConnection(ctx.credentials, opts),
   };
 }
 

@@ -12,10 +12,7 @@ import type { Actor } from './actor.ts';
 import { toInboxDto } from './mappers.ts';
 import type { Prisma } from '@switchboard/db';
 import type { AccessEvents } from './access-events.ts';
-import type { ConnectionTester, ConnectionTestResult } from '../email/types.ts';
-
-/** Per channel kind: checks credentials against the provider before an inbox is saved (email: IMAP + SMTP login). */
-export type ConnectionTesters = Partial<Record<InboxKind, ConnectionTester>>;
+import type { ConnectionCheck } from '@switchboard/channels';
 
 export interface InboxInput {
   kind: InboxKind;
@@ -31,7 +28,7 @@ export class InboxService {
   readonly #publicUrl: string;
   readonly #adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
   readonly #access: AccessEvents;
-  readonly #testers: ConnectionTesters;
+  readonly #fetch: typeof fetch;
   readonly #listeners = new Set<() => void>();
 
   constructor(
@@ -40,14 +37,14 @@ export class InboxService {
     publicUrl: string,
     access: AccessEvents,
     adapterFor: (kind: InboxKind) => ChannelAdapter | undefined = getAdapter,
-    testers: ConnectionTesters = {},
+    fetchImpl: typeof fetch = globalThis.fetch,
   ) {
     this.#store = store;
     this.#secrets = secrets;
     this.#publicUrl = publicUrl;
     this.#adapterFor = adapterFor;
     this.#access = access;
-    this.#testers = testers;
+    this.#fetch = fetchImpl;
   }
 
   /** Called after an inbox was created, reconfigured or deleted (the email sync follows). */
@@ -60,18 +57,35 @@ export class InboxService {
     for (const l of this.#listeners) l();
   }
 
-  /** Runs the kind's connection test (admin); a kind without one answers ok. */
-  async testConnection(actor: Actor, kind: InboxKind, credentials: unknown): Promise<ConnectionTestResult> {
+  /** Runs the kind's connection test (admin) without saving anything; a kind without one answers ok. */
+  async testConnection(actor: Actor, kind: InboxKind, credentials: unknown, settings?: unknown): Promise<ConnectionCheck> {
     requireAdmin(actor);
-    const { credentials: valid } = this.#validate(kind, credentials, {});
-    return (await this.#testers[kind]?.(valid)) ?? { ok: true };
+    const valid = this.#validate(kind, credentials, settings ?? {});
+    return this.#check(kind, valid.credentials, valid.settings);
+  }
+
+  /** Tests a saved inbox's stored credentials (admin): "is this channel still connected?". */
+  async testSaved(actor: Actor, id: string): Promise<ConnectionCheck> {
+    requireAdmin(actor);
+    const row = await inboxesRepo.get(this.#store.prisma, actor.workspaceId, id);
+    if (!row) throw notFound('Inbox');
+    const stored = row.credentials ? this.#secrets.open<Record<string, unknown>>(row.credentials) : {};
+    const valid = this.#validate(row.kind, stored, row.settings ?? {});
+    return this.#check(row.kind, valid.credentials, valid.settings, { id: row.id, publicToken: row.publicToken });
+  }
+
+  #check(kind: InboxKind, credentials: unknown, settings: unknown, inbox = { id: '', publicToken: '' }): Promise<ConnectionCheck> {
+    const adapter = this.#adapterFor(kind);
+    if (!adapter?.testConnection) return Promise.resolve({ ok: true });
+    return adapter.testConnection({ inbox: { ...inbox, kind }, credentials, settings, fetch: this.#fetch, now: () => new Date() });
   }
 
   /** Refuses credentials the provider rejects: 400 connection_failed with { problem, protocol }. */
-  async #requireWorking(kind: InboxKind, credentials: unknown): Promise<void> {
-    const result = await this.#testers[kind]?.(credentials);
-    if (result && !result.ok) {
-      throw new AppError('connection_failed', `Connection test failed (${result.protocol}): ${result.message}`, { problem: result.problem, protocol: result.protocol });
+  async #requireWorking(kind: InboxKind, credentials: unknown, settings: unknown): Promise<void> {
+    const result = await this.#check(kind, credentials, settings);
+    if (!result.ok) {
+      const part = result.protocol ? ` (${result.protocol})` : '';
+      throw new AppError('connection_failed', `Connection test failed${part}: ${result.message}`, { problem: result.problem, protocol: result.protocol });
     }
   }
 
@@ -111,7 +125,7 @@ export class InboxService {
   async create(actor: Actor, input: InboxInput): Promise<InboxDto> {
     requireAdmin(actor);
     const { credentials, settings } = this.#validate(input.kind, input.credentials, input.settings);
-    await this.#requireWorking(input.kind, credentials);
+    await this.#requireWorking(input.kind, credentials, settings);
     const dto = await this.#store.transaction(async (tx) => {
       const row = await inboxesRepo.create(tx, {
         workspaceId: actor.workspaceId,
@@ -136,7 +150,7 @@ export class InboxService {
     if (!row) throw notFound('Inbox');
     const current = row.credentials ? this.#secrets.open<Record<string, unknown>>(row.credentials) : {};
     const { credentials, settings } = this.#validate(row.kind, { ...current, ...(input.credentials ?? {}) }, { ...(row.settings as object), ...(input.settings ?? {}) });
-    if (input.credentials !== undefined) await this.#requireWorking(row.kind, credentials);
+    if (input.credentials !== undefined || input.settings !== undefined) await this.#requireWorking(row.kind, credentials, settings);
     const updated = await inboxesRepo.update(this.#store.prisma, actor.workspaceId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       credentials: this.#secrets.seal(credentials),

@@ -17,12 +17,6 @@ export interface EmailSettings {
 /** One raw RFC 5322 message → what the ingest path stores: the email adapter's `parseRaw`. */
 export type RawMailParser = (raw: Uint8Array, ctx: AdapterContext) => Promise<ParsedInbound>;
 
-export type ConnectionProblem = 'auth_failed' | 'unreachable' | 'tls_failed' | 'timeout' | 'folder_missing' | 'unknown';
-export type ConnectionTestResult =
-  | { ok: true }
-  | { ok: false; problem: ConnectionProblem; protocol: 'imap' | 'smtp'; message: string };
-/** The email adapter's `testEmailConnection(credentials, { timeoutMs })`. */
-export type ConnectionTester = (credentials: unknown, opts?: { timeoutMs?: number }) => Promise<ConnectionTestResult>;
 
 /** `Inbox.syncState` of an IMAP inbox, as shown in `GET /api/inboxes`. */
 export interface MailSyncState {

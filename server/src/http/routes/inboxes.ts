@@ -23,17 +23,22 @@ const Update = z
 
 const TestConnection = z
   .object({
-    kind: z.literal('email'),
+    kind: InboxKindSchema,
     credentials: z.record(z.string(), z.unknown()).openapi({ description: 'The credentials to try (not stored)' }),
+    settings: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Settings that change where the provider is reached (API base URLs)' }),
   })
   .openapi('InboxConnectionTest');
 
 const TestConnectionResult = z
   .object({
     ok: z.boolean(),
-    problem: z.enum(['auth_failed', 'unreachable', 'tls_failed', 'timeout', 'folder_missing', 'unknown']).optional(),
-    protocol: z.enum(['imap', 'smtp']).optional(),
+    problem: z
+      .string()
+      .optional()
+      .openapi({ description: 'auth_failed, unreachable, tls_failed, timeout, not_found, folder_missing (email) or unknown' }),
+    protocol: z.string().optional().openapi({ description: 'The part that failed (email: imap or smtp)' }),
     message: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What the provider reported (account name, bot name…)' }),
   })
   .openapi('InboxConnectionTestResult');
 
@@ -56,9 +61,14 @@ export function inboxRoutes() {
     createRoute({ method: 'post', path: '/inboxes/test-connection', tags: ['inboxes'], summary: 'Try channel credentials without saving them (admin)', security,
       middleware: [requireAuth] as const, request: body(TestConnection), responses: { 200: json(TestConnectionResult), ...errorResponses } }),
     async (c) => {
-      const { kind, credentials } = c.req.valid('json');
-      return c.json(await c.get('services').inboxes.testConnection(c.get('actor'), kind, credentials), 200);
+      const { kind, credentials, settings } = c.req.valid('json');
+      return c.json(await c.get('services').inboxes.testConnection(c.get('actor'), kind, credentials, settings), 200);
     },
+  );
+  app.openapi(
+    createRoute({ method: 'post', path: '/inboxes/{id}/test-connection', tags: ['inboxes'], summary: "Try a saved inbox's stored credentials (admin)", security,
+      middleware: [requireAuth] as const, request: { params: IdParam }, responses: { 200: json(TestConnectionResult), ...errorResponses } }),
+    async (c) => c.json(await c.get('services').inboxes.testSaved(c.get('actor'), c.req.valid('param').id), 200),
   );
   app.openapi(
     createRoute({ method: 'get', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Get an inbox (with its webhook URL)', security,
