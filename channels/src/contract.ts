@@ -192,6 +192,12 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
    * Absent: the channel has nothing to check (the API channel).
    */
   testConnection?(ctx: AdapterContext<C, S>): Promise<ConnectionCheck>;
+  /**
+   * Downloads an inbound attachment this adapter offered by `url` (adds the provider's auth, resolves a media id
+   * to its file…) through `ctx.fetch`, and returns the provider's response: the server checks its status (5xx,
+   * 429, 408 retried) and streams the body to storage. Absent: the server GETs `url` as it is.
+   */
+  fetchAttachment?(url: string, ctx: AdapterContext<C, S>): Promise<Response>;
   /** Throws ChannelError: transient=true for retryable (5xx, 429, 408, network), false for permanent (other 4xx, invalid recipient). */
   send(msg: OutboundMessage, ctx: AdapterContext<C, S>): Promise<SendResult>;
 }

@@ -1,4 +1,4 @@
-import type { InboundAttachment } from '@switchboard/channels';
+import type { ChannelAdapter, InboundAttachment, InboxKind } from '@switchboard/channels';
 import { ChannelError, fetchWithTimeout } from '@switchboard/channels';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
@@ -9,6 +9,7 @@ import { attachmentsRepo } from '../repositories/attachments.ts';
 import type { Db, Store } from '../repositories/store.ts';
 import { assertInboxVisible } from './access.ts';
 import type { Actor } from './actor.ts';
+import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
 
 export const ATTACHMENT_QUEUE = 'attachment.fetch';
 
@@ -26,15 +27,32 @@ export interface NewAttachment {
  * files offered by URL are recorded at once and downloaded by a durable job (the webhook is not kept
  * waiting, and a provider outage is retried, never dropped).
  */
+/** What a download needs besides plain HTTP: the inbox's adapter and its credentials. */
+export interface ChannelAccess {
+  adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
+  open: (sealed: string) => unknown;
+}
+
 export class AttachmentService {
   readonly #store: Store;
   readonly #files: AttachmentStore;
   readonly #fetch: typeof fetch;
+  readonly #channels: ChannelAccess | undefined;
 
-  constructor(store: Store, files: AttachmentStore, fetchImpl: typeof fetch) {
+  constructor(store: Store, files: AttachmentStore, fetchImpl: typeof fetch, channels?: ChannelAccess) {
     this.#store = store;
     this.#files = files;
     this.#fetch = fetchImpl;
+    this.#channels = channels;
+  }
+
+  /** GET the file: through the inbox's adapter when it knows how (auth, media ids), else the plain URL. */
+  #download(a: { sourceUrl: string; message: { inbox: InboxForAdapter } }): Promise<Response> {
+    const adapter = this.#channels?.adapterFor(a.message.inbox.kind);
+    if (adapter?.fetchAttachment && this.#channels) {
+      return adapter.fetchAttachment(a.sourceUrl, adapterContext(adapter, a.message.inbox, this.#channels.open, this.#fetch));
+    }
+    return fetchWithTimeout(this.#fetch, a.sourceUrl, { method: 'GET' }, { timeoutMs: 30_000 });
   }
 
   /** Stores inline bytes now; returns rows for the message's nested create. */
@@ -80,11 +98,11 @@ export class AttachmentService {
   downloader(): JobHandler<{ workspaceId: string; attachmentId: string }> {
     return {
       run: async ({ attachmentId }) => {
-        const a = await attachmentsRepo.get(this.#store.prisma, attachmentId);
+        const a = await attachmentsRepo.withInbox(this.#store.prisma, attachmentId);
         if (!a || a.storageKey || !a.sourceUrl) return;
         let res: Response;
         try {
-          res = await fetchWithTimeout(this.#fetch, a.sourceUrl, { method: 'GET' }, { timeoutMs: 30_000 });
+          res = await this.#download({ sourceUrl: a.sourceUrl, message: a.message });
         } catch (err) {
           if (err instanceof ChannelError && err.transient) throw new RetryableError(err.message);
           throw err;

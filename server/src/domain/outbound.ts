@@ -12,6 +12,7 @@ import { recordEvent } from './events.ts';
 import { toMessageDto } from './mappers.ts';
 import { threadOf } from './outbound-thread.ts';
 import type { AttachmentService } from './attachments.ts';
+import { adapterContext } from './adapter-context.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
@@ -51,8 +52,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     const adapter = this.#d.adapterFor(inbox.kind);
     if (!adapter) throw new Error(`no channel adapter for ${inbox.kind}`);
 
-    const credentials = adapter.credentialsSchema.parse(inbox.credentials ? this.#d.secrets.open(inbox.credentials) : {});
-    const settings = adapter.settingsSchema.parse(inbox.settings ?? {});
+    const ctx = adapterContext(adapter, inbox, (sealed) => this.#d.secrets.open(sealed), this.#d.fetch);
     const outbound: OutboundMessage = {
       id: message.id,
       conversation: { id: conversation.id, number: conversation.number, threadKey: conversation.threadKey, subject: conversation.subject },
@@ -75,13 +75,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       ...(await threadOf(store, inbox.kind, conversation)),
     };
     try {
-      const result = await adapter.send(outbound, {
-        inbox: { id: inbox.id, publicToken: inbox.publicToken, kind: inbox.kind },
-        credentials,
-        settings,
-        fetch: this.#d.fetch,
-        now: () => new Date(),
-      });
+      const result = await adapter.send(outbound, ctx);
       await store.transaction(async (tx) => {
         const updated = await messagesRepo.updateDelivery(tx, message.id, {
           deliveryStatus: result.status ?? 'sent',

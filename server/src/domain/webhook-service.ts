@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import type { Store } from '../repositories/store.ts';
 import type { IngestService } from './ingest-service.ts';
+import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
 
 export interface WebhookOutcome {
   handshake?: HandshakeResponse;
@@ -78,20 +79,12 @@ export class WebhookService {
     return { received: created, duplicates, statuses };
   }
 
-  #context(adapter: ChannelAdapter, inbox: { id: string; publicToken: string; kind: InboxKind; credentials: string | null; settings: unknown }): AdapterContext {
-    let credentials: unknown;
+  #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {
     try {
-      credentials = adapter.credentialsSchema.parse(inbox.credentials ? this.#open(inbox.credentials) : {});
+      return adapterContext(adapter, inbox, (sealed) => this.#open(sealed), this.#d.fetch);
     } catch (err) {
-      this.#d.log.error({ err, inboxId: inbox.id }, 'inbox credentials are unusable');
+      this.#d.log.error({ err, inboxId: inbox.id }, 'inbox credentials or settings are unusable');
       throw new AppError('invalid_signature', 'This inbox is not configured to receive webhooks');
     }
-    return {
-      inbox: { id: inbox.id, publicToken: inbox.publicToken, kind: inbox.kind },
-      credentials,
-      settings: adapter.settingsSchema.parse(inbox.settings ?? {}),
-      fetch: this.#d.fetch,
-      now: () => new Date(),
-    };
   }
 }

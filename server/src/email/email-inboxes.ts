@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.ts';
 import { mailSyncRepo } from '../repositories/mail-sync.ts';
 import type { Store } from '../repositories/store.ts';
 import type { EmailCredentials, EmailInbox, RawMailParser } from './types.ts';
+import { adapterContext } from '../domain/adapter-context.ts';
 
 export interface EmailInboxSource {
   store: Store;
@@ -29,21 +30,14 @@ export async function loadEmailInboxes(src: EmailInboxSource): Promise<EmailInbo
   const out: EmailInbox[] = [];
   for (const row of rows) {
     try {
-      const credentials = adapter.credentialsSchema.parse(row.credentials ? src.secrets.open(row.credentials) : {});
-      const settings = adapter.settingsSchema.parse(row.settings ?? {});
+      const ctx = adapterContext(adapter, { ...row, kind: 'email' }, (sealed) => src.secrets.open(sealed), globalThis.fetch);
       out.push({
         id: row.id,
         workspaceId: row.workspaceId,
         publicToken: row.publicToken,
         settings: row.settings,
-        credentials: credentials as EmailCredentials,
-        ctx: {
-          inbox: { id: row.id, publicToken: row.publicToken, kind: 'email' },
-          credentials,
-          settings,
-          fetch: globalThis.fetch,
-          now: () => new Date(),
-        },
+        credentials: ctx.credentials as EmailCredentials,
+        ctx,
         version: `${row.credentials ?? ''}|${JSON.stringify(row.settings)}`,
       });
     } catch (err) {

@@ -17,6 +17,12 @@ export const attachmentsRepo = {
   withMessage: (db: Db, workspaceId: string, id: string) =>
     db.attachment.findFirst({ where: { workspaceId, id }, include: { message: { select: { inboxId: true } } } }),
   get: (db: Db, id: string) => db.attachment.findUnique({ where: { id } }),
+  /** With the inbox it arrived on (a download needs the channel's credentials). */
+  withInbox: (db: Db, id: string) =>
+    db.attachment.findUnique({
+      where: { id },
+      include: { message: { select: { inbox: { select: { id: true, publicToken: true, kind: true, credentials: true, settings: true } } } } },
+    }),
   stored: (db: Db, id: string, data: { storageKey: string; size: number; contentType?: string }) =>
     db.attachment.update({ where: { id }, data: { ...data, error: null } }),
   failed: (db: Db, id: string, error: string) => db.attachment.update({ where: { id }, data: { error } }),
