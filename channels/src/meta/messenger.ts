@@ -1,22 +1,17 @@
 import type { ChannelAdapter } from '../contract.ts';
 import { testGraphObject } from './connection.ts';
-import { fetchMetaAttachment } from './media.ts';
+import { metaAdapterBase } from './common.ts';
 import { parseMessagingWebhook } from './messaging-parse.ts';
 import { sendMessagingMessage } from './messaging-send.ts';
-import { META_REPLY_WINDOW_HOURS, messengerCredentialsSchema, metaSettingsSchema, type MessengerCredentials, type MetaSettings } from './schema.ts';
-import { metaHandshake, verifyMetaSignature } from './signature.ts';
+import { messengerCredentialsSchema, type MessengerCredentials, type MetaSettings } from './schema.ts';
 
 /** Facebook Messenger for one Page: webhooks of object `page`, replies through the Send API. */
 export const messengerAdapter: ChannelAdapter<MessengerCredentials, MetaSettings> = {
+  ...metaAdapterBase<MessengerCredentials>(),
   kind: 'messenger',
   credentialsSchema: messengerCredentialsSchema,
-  settingsSchema: metaSettingsSchema,
-  replyWindowHours: META_REPLY_WINDOW_HOURS,
-  handshake: (req, ctx) => metaHandshake(req, ctx.credentials.verifyToken),
-  verify: (req, ctx) => verifyMetaSignature(req, ctx.credentials.appSecret),
   parse: (req, ctx) => parseMessagingWebhook(req, { object: 'page', identityKind: 'messenger', accountId: ctx.credentials.pageId }),
   send: (msg, ctx) => sendMessagingMessage(msg, ctx, { channel: 'Messenger', identityKind: 'messenger', accountId: ctx.credentials.pageId, maxText: 2000 }),
-  fetchAttachment: (url, ctx) => fetchMetaAttachment(url, ctx),
   testConnection: (ctx) =>
     testGraphObject(ctx, 'me', 'id,name', (me) =>
       me.id === ctx.credentials.pageId
