@@ -127,15 +127,40 @@ export interface StatusUpdate {
   occurredAt: Date;
 }
 
+/**
+ * A receipt that covers every message sent to one contact up to a moment, without naming them (Messenger
+ * `delivery`/`read` watermarks). The server applies `status` to this inbox's outbound messages to the contact
+ * created at or before `upTo` (only ever forward, like any status).
+ */
+export interface WatermarkUpdate {
+  /** The contact the receipt comes from (as in `NormalizedContact.identities`). */
+  identity: NormalizedIdentity;
+  status: 'delivered' | 'read';
+  upTo: Date;
+}
+
 export interface ParsedInbound {
   messages: InboundMessage[];
   statuses: StatusUpdate[];
+  /** Receipts by time rather than by message id (Messenger watermarks). */
+  watermarks?: WatermarkUpdate[];
 }
 
 export interface HandshakeResponse {
   status: number;
   body: string;
   contentType?: string;
+}
+
+/**
+ * A pre-approved message template (WhatsApp): sent instead of free text, also outside the reply window.
+ * `components` are passed to the provider as they are (header/body/button parameters).
+ */
+export interface OutboundTemplate {
+  name: string;
+  /** Language/locale code of the approved translation, e.g. `en_US`, `de`. */
+  language: string;
+  components?: Array<Record<string, unknown>>;
 }
 
 export interface OutboundMessage {
@@ -155,6 +180,8 @@ export interface OutboundMessage {
   replyToken?: string | null;
   /** Other customers on the conversation (email Cc). */
   participants?: Array<{ name: string | null; identities: NormalizedIdentity[] }>;
+  /** Send this template instead of `text` (only for adapters with `supportsTemplates`). */
+  template?: OutboundTemplate | null;
 }
 
 export interface SendResult {
@@ -176,6 +203,14 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
   kind: InboxKind;
   credentialsSchema: z.ZodType<C>;
   settingsSchema: z.ZodType<S>;
+  /**
+   * Customer-service window: free-form replies are allowed only this many hours after the contact's last
+   * inbound message on the conversation (Meta channels: 24). The server refuses later ones at the API
+   * (`outside_reply_window`) unless a template is sent. Absent: no window.
+   */
+  replyWindowHours?: number;
+  /** The channel can send `OutboundMessage.template` (WhatsApp message templates). */
+  supportsTemplates?: boolean;
   /** Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back, or null. */
   handshake?(req: InboundRequest, ctx: AdapterContext<C, S>): HandshakeResponse | null;
   /** Authenticates the request (signature, token…). Never throws for bad input. */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
+import { instagramAdapter } from './meta/instagram.ts';
+import { messengerAdapter } from './meta/messenger.ts';
+import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -13,6 +16,10 @@ describe('registry', () => {
   it('has the email adapter registered', () => {
     expect(getAdapter('email')).toBe(emailAdapter);
     expect(listAdapterKinds()).toContain('email');
+  });
+
+  it('has the Meta adapters registered (WhatsApp: the Cloud API one)', () => {
+    expect([getAdapter('messenger'), getAdapter('instagram'), getAdapter('whatsapp')]).toEqual([messengerAdapter, instagramAdapter, whatsAppCloudAdapter]);
   });
 
   it('returns undefined for kinds without an adapter and accepts new ones', () => {

@@ -1,5 +1,8 @@
 import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
+import { instagramAdapter } from './meta/instagram.ts';
+import { messengerAdapter } from './meta/messenger.ts';
+import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -24,3 +27,7 @@ export function listAdapterKinds(): InboxKind[] {
 
 registerAdapter(apiAdapter);
 registerAdapter(emailAdapter);
+registerAdapter(messengerAdapter);
+registerAdapter(instagramAdapter);
+// WhatsApp via Meta's Cloud API (credentials.provider 'cloud'); WhatsApp via Twilio shares the kind.
+registerAdapter(whatsAppCloudAdapter);

@@ -44,7 +44,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     ingest,
     auth: new AuthService(store, config, access),
     conversations: new ConversationService(store),
-    messages: new MessageService(store, jobs, attachments),
+    messages: new MessageService(store, jobs, attachments, getAdapter),
     access,
     attachments,
     inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl),

@@ -12,7 +12,19 @@ export interface FakeRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes (binary uploads, multipart). */
+  bytes: Buffer;
 }
+
+/** What a routed fake answers; `body` objects are sent as JSON. */
+export interface FakeReply {
+  status: number;
+  body?: string | Uint8Array | object;
+  headers?: Record<string, string>;
+}
+
+/** Answers a request itself, or returns undefined to use the `respondWith` response. */
+export type FakeRoute = (req: FakeRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
 export interface FakeResponseOptions {
   headers?: Record<string, string>;
@@ -37,7 +49,15 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export async function startFake(): Promise<HttpFake> {
+function encodeReply(reply: FakeReply): { body: string | Uint8Array; contentType: string } {
+  const { body = '' } = reply;
+  if (body instanceof Uint8Array) return { body, contentType: 'application/octet-stream' };
+  if (typeof body === 'string') return { body, contentType: /^[[{]/.test(body) ? 'application/json' : 'text/plain; charset=utf-8' };
+  return { body: JSON.stringify(body), contentType: 'application/json' };
+}
+
+/** `route` (optional) answers requests dynamically (a provider fake with several endpoints). */
+export async function startFake(opts: { route?: FakeRoute } = {}): Promise<HttpFake> {
   let response = { status: 200, body: '{}', opts: {} as FakeResponseOptions };
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -46,32 +66,42 @@ export async function startFake(): Promise<HttpFake> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const bytes = Buffer.concat(chunks);
+      const recorded: FakeRequest = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: flattenHeaders(req),
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const { status, body, opts } = response;
+        body: bytes.toString('utf8'),
+        bytes,
+      };
+      requests.push(recorded);
+      void respond(recorded);
+    });
+    const respond = async (recorded: FakeRequest) => {
+      let routed: FakeReply | undefined;
+      try {
+        routed = await opts.route?.(recorded);
+      } catch (err) {
+        routed = { status: 500, body: `fake route failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      const reply = routed ?? { status: response.status, body: response.body, headers: response.opts.headers ?? {} };
+      const { body, contentType } = encodeReply(reply);
+      const delayMs = routed ? 0 : response.opts.delayMs;
       const answer = () => {
         if (res.destroyed) return;
-        const isJson = body.startsWith('{') || body.startsWith('[');
-        res.writeHead(status, {
-          'content-type': isJson ? 'application/json' : 'text/plain; charset=utf-8',
-          ...opts.headers,
-        });
+        res.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
         res.end(body);
       };
-      if (opts.delayMs) {
+      if (delayMs) {
         const t = setTimeout(() => {
           timers.delete(t);
           answer();
-        }, opts.delayMs);
+        }, delayMs);
         timers.add(t);
       } else {
         answer();
       }
-    });
+    };
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import type { InboundMessage, StatusUpdate } from '@switchboard/channels';
+import type { InboundMessage, StatusUpdate, WatermarkUpdate } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -231,6 +231,20 @@ export class IngestService {
         applyDeliveryStatus(tx, inbox, s.providerMessageId, s.status, s.error ?? null),
       );
       if (changed) applied++;
+    }
+    return applied;
+  }
+
+  /**
+   * Receipts by time (Messenger watermarks): the status applies to every outbound message of this inbox to the
+   * identity's contact written at or before `upTo` that has not reached it yet. Returns how many moved.
+   */
+  async applyWatermarks(inbox: IngestInbox, watermarks: WatermarkUpdate[]): Promise<number> {
+    let applied = 0;
+    for (const w of watermarks) {
+      const statuses: Array<'sent' | 'delivered'> = w.status === 'read' ? ['sent', 'delivered'] : ['sent'];
+      const ids = await messagesRepo.awaitingReceipt(this.#store.prisma, { inboxId: inbox.id, identity: w.identity, upTo: w.upTo, statuses });
+      applied += await this.applyStatuses(inbox, ids.map((providerMessageId) => ({ providerMessageId, status: w.status, occurredAt: w.upTo })));
     }
     return applied;
   }

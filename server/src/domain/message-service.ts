@@ -1,3 +1,5 @@
+import type { ChannelAdapter, InboxKind, OutboundTemplate } from '@switchboard/channels';
+import type { Prisma } from '@switchboard/db';
 import type { MessageDto, Page } from '../contracts/dto.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
@@ -12,12 +14,15 @@ import { toConversationDto, toMessageDto } from './mappers.ts';
 import { OUTBOUND_QUEUE, type OutboundJob } from './outbound.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { AttachmentService } from './attachments.ts';
+import { assertReplyAllowed, templateOf } from './reply-window.ts';
 
 export interface ComposeInput {
   text?: string | undefined;
   html?: string | undefined;
   /** Files the agent attaches (already decoded). */
   attachments?: Array<{ name: string; contentType: string; content: Uint8Array }> | undefined;
+  /** Replies only: an approved message template (WhatsApp), sent instead of free text and allowed outside the reply window. */
+  template?: OutboundTemplate | undefined;
 }
 
 /** Everything an agent attaches to one message, together. */
@@ -27,10 +32,12 @@ export class MessageService {
   readonly #store: Store;
   readonly #jobs: JobQueue;
   readonly #attachments: AttachmentService;
-  constructor(store: Store, jobs: JobQueue, attachments: AttachmentService) {
+  readonly #adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
+  constructor(store: Store, jobs: JobQueue, attachments: AttachmentService, adapterFor: (kind: InboxKind) => ChannelAdapter | undefined = () => undefined) {
     this.#store = store;
     this.#jobs = jobs;
     this.#attachments = attachments;
+    this.#adapterFor = adapterFor;
   }
 
   async #visibleConversation(actor: Actor, conversationId: string) {
@@ -66,12 +73,14 @@ export class MessageService {
   async #compose(actor: Actor, conversationId: string, input: ComposeInput, kind: 'message' | 'note'): Promise<MessageDto> {
     const user = assertUser(actor);
     const html = input.html ? sanitizeHtml(input.html) : null;
-    const text = input.text?.trim() || (html ? htmlToText(html) : '');
+    const template = kind === 'message' ? input.template : undefined;
+    const text = input.text?.trim() || (html ? htmlToText(html) : '') || (template ? `Template ${template.name} (${template.language})` : '');
     const uploads = input.attachments ?? [];
     if (!text && uploads.length === 0) throw new AppError('validation_failed', 'A message needs text, html or attachments', { fieldErrors: { text: ['Required'] } });
     const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
     if (total > MAX_OUTBOUND_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `Attachments are limited to ${MAX_OUTBOUND_ATTACHMENT_BYTES} bytes per message`);
-    await this.#visibleConversation(actor, conversationId);
+    const visible = await this.#visibleConversation(actor, conversationId);
+    if (kind === 'message') await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, template);
     // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
     const files = uploads.length ? await this.#attachments.prepare(actor.workspaceId, uploads) : [];
 
@@ -90,6 +99,7 @@ export class MessageService {
         text,
         html,
         deliveryStatus: kind === 'message' ? 'queued' : null,
+        ...(template ? { metadata: { template: JSON.parse(JSON.stringify(template)) as Prisma.InputJsonObject } } : {}),
         createdAt: now,
         attachments: files.flatMap((f) => (f.storageKey ? [{ name: f.name, contentType: f.contentType, size: f.size, storageKey: f.storageKey }] : [])),
       });
@@ -116,6 +126,7 @@ export class MessageService {
     if (!m) throw notFound('Message');
     await assertInboxVisible(this.#store.prisma, actor, m.inboxId, 'Message');
     if (m.deliveryStatus !== 'failed') throw new AppError('conflict', 'Only failed messages can be retried');
+    await assertReplyAllowed(this.#store.prisma, this.#adapterFor, { id: m.conversationId, inboxId: m.inboxId }, templateOf(m.metadata));
     return this.#store.transaction(async (tx) => {
       const updated = await messagesRepo.updateDelivery(tx, m.id, { deliveryStatus: 'queued', deliveryError: null });
       await this.#jobs.enqueue(tx, OUTBOUND_QUEUE, { workspaceId: actor.workspaceId, messageId: m.id });

@@ -13,6 +13,7 @@ import { toMessageDto } from './mappers.ts';
 import { threadOf } from './outbound-thread.ts';
 import type { AttachmentService } from './attachments.ts';
 import { adapterContext } from './adapter-context.ts';
+import { templateOf } from './reply-window.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
@@ -73,6 +74,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
         })),
       ),
       ...(await threadOf(store, inbox.kind, conversation)),
+      template: templateOf(message.metadata),
     };
     try {
       const result = await adapter.send(outbound, ctx);

@@ -73,7 +73,8 @@ export class WebhookService {
       throw err;
     }
     const results = await this.#d.ingest.ingest(inbox, parsed.messages);
-    const statuses = await this.#d.ingest.applyStatuses(inbox, parsed.statuses);
+    const statuses =
+      (await this.#d.ingest.applyStatuses(inbox, parsed.statuses)) + (await this.#d.ingest.applyWatermarks(inbox, parsed.watermarks ?? []));
     const created = results.filter((r) => r.created).length;
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
     return { received: created, duplicates, statuses };

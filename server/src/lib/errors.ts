@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   setup_complete: 409,
   payload_too_large: 413,
+  /** A free-form reply after the channel's customer-service window closed (Meta: 24 h); send a template. */
+  outside_reply_window: 422,
   rate_limited: 429,
   channel_error: 502,
   internal: 500,

@@ -1,5 +1,5 @@
 import type { Db } from './store.ts';
-import { Prisma, type AuthorType, type DeliveryStatus, type Direction, type MessageKind } from '@switchboard/db';
+import { Prisma, type AuthorType, type DeliveryStatus, type Direction, type IdentityKind, type MessageKind } from '@switchboard/db';
 
 // Columns listed by name (prepared statements must not use `*`; field names are column names, no @map).
 const messageColumns = Prisma.raw(Object.values(Prisma.MessageScalarFieldEnum).map((f) => `m."${f}"`).join(', '));
@@ -76,6 +76,30 @@ export const messagesRepo = {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     }),
+  /** When the customer last wrote on the conversation (its newest inbound message), or null. */
+  lastInboundAt: async (db: Db, conversationId: string): Promise<Date | null> =>
+    (await db.message.findFirst({ where: { conversationId, direction: 'in', kind: 'message' }, orderBy: [{ createdAt: 'desc' }], select: { createdAt: true } }))?.createdAt ?? null,
+  /**
+   * Provider ids of this inbox's outbound messages to the contact holding `identity`, written at or before `upTo`
+   * and still in one of `statuses` (a receipt watermark covers them), newest first.
+   */
+  awaitingReceipt: async (db: Db, p: { inboxId: string; identity: { kind: string; address: string }; upTo: Date; statuses: DeliveryStatus[] }): Promise<string[]> => {
+    const rows = await db.message.findMany({
+      where: {
+        inboxId: p.inboxId,
+        direction: 'out',
+        kind: 'message',
+        providerMessageId: { not: null },
+        createdAt: { lte: p.upTo },
+        deliveryStatus: { in: p.statuses },
+        conversation: { contact: { identities: { some: { kind: p.identity.kind as IdentityKind, address: p.identity.address } } } },
+      },
+      select: { providerMessageId: true },
+      orderBy: [{ createdAt: 'desc' }],
+      take: 200,
+    });
+    return rows.flatMap((r) => (r.providerMessageId ? [r.providerMessageId] : []));
+  },
   updateDelivery: (
     db: Db,
     id: string,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../middleware/auth.ts';
-import { body, errorResponses, json, router, security } from '../openapi.ts';
+import { body, ErrorSchema, errorResponses, json, router, security } from '../openapi.ts';
 import { ContactSchema, ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
 
 const ListQuery = z.object({
@@ -46,16 +46,34 @@ const Upload = z
   })
   .openapi('Upload');
 
+const composeFields = { text: z.string().max(100_000).optional(), html: z.string().max(500_000).optional(), attachments: z.array(Upload).max(10).optional() };
+const hasContent = (v: { text?: string | undefined; html?: string | undefined; attachments?: unknown[] | undefined }) => Boolean(v.text?.trim() || v.html?.trim() || v.attachments?.length);
+
 const Compose = z
-  .object({ text: z.string().max(100_000).optional(), html: z.string().max(500_000).optional(), attachments: z.array(Upload).max(10).optional() })
-  .refine((v) => Boolean(v.text?.trim() || v.html?.trim() || v.attachments?.length), { message: 'text, html or attachments are required', path: ['text'] })
+  .object(composeFields)
+  .refine(hasContent, { message: 'text, html or attachments are required', path: ['text'] })
   .openapi('Compose');
 
+const Template = z
+  .object({
+    name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and underscores, as approved'),
+    language: z.string().regex(/^[a-z]{2,3}([_-][A-Za-z0-9]{2,4})?$/, 'a language code such as en, en_US or pt_BR'),
+    components: z.array(z.record(z.string(), z.unknown())).max(20).optional().openapi({ description: 'Header/body/button parameters, passed to the provider as they are' }),
+  })
+  .openapi('MessageTemplate', { description: 'An approved WhatsApp message template; allowed outside the 24-hour reply window' });
+
+const Reply = z
+  .object({ ...composeFields, template: Template.optional() })
+  .refine((v) => hasContent(v) || v.template !== undefined, { message: 'text, html, attachments or template are required', path: ['text'] })
+  .refine((v) => !(v.template && v.attachments?.length), { message: 'a template is sent without attachments', path: ['attachments'] })
+  .openapi('Reply');
+
 /** Request body → service input: attachments decoded. */
-const composeInput = (v: z.infer<typeof Compose>) => ({
+const composeInput = (v: z.infer<typeof Reply>) => ({
   text: v.text,
   html: v.html,
   attachments: v.attachments?.map((a) => ({ name: a.name, contentType: a.contentType, content: new Uint8Array(Buffer.from(a.contentBase64, 'base64')) })),
+  template: v.template,
 });
 
 const MessagesQuery = z.object({ limit: Limit, cursor: z.string().max(200).optional() });
@@ -125,10 +143,12 @@ export function conversationRoutes() {
       path: '/conversations/{id}/messages',
       tags: ['messages'],
       summary: "Reply to the customer on the conversation's channel (queued, then sent by a durable job)",
+      description:
+        'Channels with a customer-service window (Messenger, Instagram, WhatsApp: 24 hours after the customer\'s last message) refuse free-form replies outside it with 422 `outside_reply_window` and queue nothing; on WhatsApp send a `template` instead.',
       security,
       middleware: [requireAuth] as const,
-      request: { params: IdParam, ...body(Compose) },
-      responses: { 201: json(MessageSchema, 'Queued'), ...errorResponses },
+      request: { params: IdParam, ...body(Reply) },
+      responses: { 201: json(MessageSchema, 'Queued'), 422: json(ErrorSchema, 'outside_reply_window: send a template instead'), ...errorResponses },
     }),
     async (c) => c.json(await c.get('services').messages.reply(c.get('actor'), c.req.valid('param').id, composeInput(c.req.valid('json'))), 201),
   );
@@ -156,7 +176,7 @@ export function conversationRoutes() {
       security,
       middleware: [requireAuth] as const,
       request: { params: IdParam },
-      responses: { 200: json(MessageSchema), 409: json(z.any(), 'Not failed'), ...errorResponses },
+      responses: { 200: json(MessageSchema), 409: json(z.any(), 'Not failed'), 422: json(ErrorSchema, 'outside_reply_window'), ...errorResponses },
     }),
     async (c) => c.json(await c.get('services').messages.retry(c.get('actor'), c.req.valid('param').id), 200),
   );
