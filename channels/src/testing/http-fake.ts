@@ -12,6 +12,14 @@ export interface FakeRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes (multipart uploads, binary payloads). */
+  bytes: Buffer;
+}
+
+/** What a route answers (see {@link HttpFake.route}). */
+export interface FakeReply extends FakeResponseOptions {
+  status: number;
+  body?: string | object | Uint8Array;
 }
 
 export interface FakeResponseOptions {
@@ -26,6 +34,11 @@ export interface HttpFake {
   /** Sets the response for all following requests (default: 200 `{}`). */
   respondWith(status: number, body?: string | object, opts?: FakeResponseOptions): void;
   requests: FakeRequest[];
+  /**
+   * Answers requests with `handler` (a provider fake with several endpoints); where it returns undefined, the
+   * `respondWith` response applies. `null` removes it.
+   */
+  route(handler: ((req: FakeRequest) => FakeReply | undefined) | null): void;
   close(): Promise<void>;
 }
 
@@ -37,8 +50,12 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+const serialize = (body: string | object | Uint8Array): string | Uint8Array =>
+  typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+
 export async function startFake(): Promise<HttpFake> {
-  let response = { status: 200, body: '{}', opts: {} as FakeResponseOptions };
+  let response: { status: number; body: string | Uint8Array; opts: FakeResponseOptions } = { status: 200, body: '{}', opts: {} };
+  let handler: ((req: FakeRequest) => FakeReply | undefined) | null = null;
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
@@ -46,18 +63,24 @@ export async function startFake(): Promise<HttpFake> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const bytes = Buffer.concat(chunks);
+      const request: FakeRequest = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: flattenHeaders(req),
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const { status, body, opts } = response;
+        body: bytes.toString('utf8'),
+        bytes,
+      };
+      requests.push(request);
+      const routed = handler?.(request);
+      const { status, body, opts } = routed
+        ? { status: routed.status, body: serialize(routed.body ?? ''), opts: routed }
+        : response;
       const answer = () => {
         if (res.destroyed) return;
-        const isJson = body.startsWith('{') || body.startsWith('[');
+        const isJson = typeof body === 'string' && (body.startsWith('{') || body.startsWith('['));
         res.writeHead(status, {
-          'content-type': isJson ? 'application/json' : 'text/plain; charset=utf-8',
+          'content-type': typeof body !== 'string' ? 'application/octet-stream' : isJson ? 'application/json' : 'text/plain; charset=utf-8',
           ...opts.headers,
         });
         res.end(body);
@@ -85,6 +108,9 @@ export async function startFake(): Promise<HttpFake> {
     requests,
     respondWith(status, body = '', opts = {}) {
       response = { status, body: typeof body === 'string' ? body : JSON.stringify(body), opts };
+    },
+    route(h) {
+      handler = h;
     },
     close() {
       for (const t of timers) clearTimeout(t);

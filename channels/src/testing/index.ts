@@ -1,4 +1,5 @@
-export { redirectingFetch, startFake, type FakeRequest, type FakeResponseOptions, type HttpFake } from './http-fake.ts';
+export { redirectingFetch, startFake, type FakeReply, type FakeRequest, type FakeResponseOptions, type HttpFake } from './http-fake.ts';
+export { startSlackFake, type SlackFake, type SlackFakeCall, type SlackFakeFailure, type SlackFakePost, type SlackFakeUpload, type SlackFakeUser } from './slack-fake.ts';
 export { startSmtpFake, type SmtpFake, type SmtpFakeMessage, type SmtpFakeOptions } from './smtp-fake.ts';
 export { httpProviderHarness, smtpProviderHarness, type ProviderHarness } from './provider-harness.ts';
 export { freePort, startDovecot, type Dovecot } from './dovecot.ts';
@@ -6,3 +7,19 @@ export { sampleOutboundMessage } from './fixtures.ts';
 export { apiTestContext, signedApiRequest, TEST_API_SECRET } from '../api/fixtures.ts';
 export { emailTestContext, listFixtures as listEmailFixtures, readFixture as readEmailFixture, readThreadingCorpus, TEST_FROM_ADDRESS, type ThreadingCorpus, type ThreadingDelivery } from '../email/fixtures.ts';
 export { attributesOf, htmlThreats, type HtmlAuditOptions } from './html-audit.ts';
+export {
+  nextSlackTs,
+  signedSlackRequest,
+  slackEnvelope,
+  slackMessageEvent,
+  slackRequestHeaders,
+  slackTestContext,
+  TEST_SLACK_APP,
+  TEST_SLACK_BOT_ID,
+  TEST_SLACK_BOT_TOKEN,
+  TEST_SLACK_BOT_USER,
+  TEST_SLACK_SIGNING_SECRET,
+  TEST_SLACK_TEAM,
+  type SlackMessageInput,
+  type SlackSigningOptions,
+} from '../slack/fixtures.ts';
