@@ -1,4 +1,4 @@
-import type { InboundMessage, StatusUpdate } from '@switchboard/channels';
+import type { InboundEdit, InboundMessage, StatusUpdate } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -12,6 +12,7 @@ import { defaultThreading, findOrStartConversation, type InboxThreadingSettings 
 import { eventRow } from './events.ts';
 import { toConversationDto, toMessageDto } from './mappers.ts';
 import { applyDeliveryStatus } from './delivery-status.ts';
+import { applyInboundEdit } from './message-edits.ts';
 import type { AttachmentService } from './attachments.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { attachmentsRepo } from '../repositories/attachments.ts';
@@ -231,6 +232,15 @@ export class IngestService {
         applyDeliveryStatus(tx, inbox, s.providerMessageId, s.status, s.error ?? null),
       );
       if (changed) applied++;
+    }
+    return applied;
+  }
+
+  /** Customers' edits and deletions of messages stored earlier; unknown provider ids are ignored. */
+  async applyEdits(inbox: IngestInbox, edits: InboundEdit[]): Promise<number> {
+    let applied = 0;
+    for (const e of edits) {
+      if (await this.#store.transaction((tx) => applyInboundEdit(tx, inbox, e))) applied++;
     }
     return applied;
   }
