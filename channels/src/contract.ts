@@ -139,11 +139,29 @@ export interface WatermarkUpdate {
   upTo: Date;
 }
 
+/**
+ * A customer changed or withdrew a message they sent earlier (Slack `message_changed` / `message_deleted`).
+ * The server applies it to the inbound message it stored under `providerMessageId` (unknown ids are ignored);
+ * applying the same edit twice changes nothing.
+ */
+export interface InboundEdit {
+  providerMessageId: string;
+  /** The new plain text (edits). */
+  text?: string;
+  /** The new raw, UNSANITIZED html (edits); the server sanitizes it. */
+  html?: string;
+  /** The customer deleted the message: its content is removed and it is marked deleted. */
+  deleted?: boolean;
+  occurredAt: Date;
+}
+
 export interface ParsedInbound {
   messages: InboundMessage[];
   statuses: StatusUpdate[];
   /** Receipts by time rather than by message id (Messenger watermarks). */
   watermarks?: WatermarkUpdate[];
+  /** Edits and deletions of earlier inbound messages (channels that allow them). */
+  edits?: InboundEdit[];
 }
 
 export interface HandshakeResponse {
@@ -211,7 +229,11 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
   replyWindowHours?: number;
   /** The channel can send `OutboundMessage.template` (WhatsApp message templates). */
   supportsTemplates?: boolean;
-  /** Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back, or null. */
+  /**
+   * Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back,
+   * or null. A `GET` is offered before `verify` (it carries no signed body: the handshake authenticates it itself,
+   * e.g. Meta's verify token); any other method only after `verify` said ok (Slack signs its url_verification POST).
+   */
   handshake?(req: InboundRequest, ctx: AdapterContext<C, S>): HandshakeResponse | null;
   /** Authenticates the request (signature, token…). Never throws for bad input. */
   verify(req: InboundRequest, ctx: AdapterContext<C, S>): VerifyResult | Promise<VerifyResult>;

@@ -4,3 +4,4 @@ export * from './util/index.ts';
 export * from './api/index.ts';
 export * from './email/index.ts';
 export * from './meta/index.ts';
+export * from './slack/index.ts';

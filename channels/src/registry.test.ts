@@ -4,6 +4,7 @@ import { emailAdapter } from './email/adapter.ts';
 import { instagramAdapter } from './meta/instagram.ts';
 import { messengerAdapter } from './meta/messenger.ts';
 import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
+import { slackAdapter } from './slack/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -20,6 +21,11 @@ describe('registry', () => {
 
   it('has the Meta adapters registered (WhatsApp: the Cloud API one)', () => {
     expect([getAdapter('messenger'), getAdapter('instagram'), getAdapter('whatsapp')]).toEqual([messengerAdapter, instagramAdapter, whatsAppCloudAdapter]);
+  });
+
+  it('has the Slack adapter registered', () => {
+    expect(getAdapter('slack')).toBe(slackAdapter);
+    expect(listAdapterKinds()).toContain('slack');
   });
 
   it('returns undefined for kinds without an adapter and accepts new ones', () => {

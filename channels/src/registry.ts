@@ -3,6 +3,7 @@ import { emailAdapter } from './email/adapter.ts';
 import { instagramAdapter } from './meta/instagram.ts';
 import { messengerAdapter } from './meta/messenger.ts';
 import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
+import { slackAdapter } from './slack/adapter.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -31,3 +32,4 @@ registerAdapter(messengerAdapter);
 registerAdapter(instagramAdapter);
 // WhatsApp via Meta's Cloud API (credentials.provider 'cloud'); WhatsApp via Twilio shares the kind.
 registerAdapter(whatsAppCloudAdapter);
+registerAdapter(slackAdapter);

@@ -123,7 +123,7 @@ function postbackMessage(e: MessagingEvent, identity: NormalizedIdentity): Inbou
  */
 export function parseMessagingWebhook(req: InboundRequest, opts: MessagingParseOptions): ParsedInbound {
   const body = parseMetaBody(req, opts.object, payloadSchema);
-  const out: Required<ParsedInbound> = { messages: [], statuses: [], watermarks: [] };
+  const out: Required<ParsedInbound> = { messages: [], statuses: [], watermarks: [], edits: [] };
   for (const entry of body.entry) {
     if (entry.id !== opts.accountId) continue; // another page/account of the same app
     for (const e of entry.messaging ?? []) {

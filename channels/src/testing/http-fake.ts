@@ -17,10 +17,9 @@ export interface FakeRequest {
 }
 
 /** What a routed fake answers; `body` objects are sent as JSON. */
-export interface FakeReply {
+export interface FakeReply extends FakeResponseOptions {
   status: number;
   body?: string | Uint8Array | object;
-  headers?: Record<string, string>;
 }
 
 /** Answers a request itself, or returns undefined to use the `respondWith` response. */
@@ -37,6 +36,11 @@ export interface HttpFake {
   url: string;
   /** Sets the response for all following requests (default: 200 `{}`). */
   respondWith(status: number, body?: string | object, opts?: FakeResponseOptions): void;
+  /**
+   * Answers requests with `handler` (a provider fake with several endpoints), after the `route` given to
+   * `startFake`; where both return undefined, the `respondWith` response applies. `null` removes it.
+   */
+  route(handler: FakeRoute | null): void;
   requests: FakeRequest[];
   close(): Promise<void>;
 }
@@ -59,6 +63,7 @@ function encodeReply(reply: FakeReply): { body: string | Uint8Array; contentType
 /** `route` (optional) answers requests dynamically (a provider fake with several endpoints). */
 export async function startFake(opts: { route?: FakeRoute } = {}): Promise<HttpFake> {
   let response = { status: 200, body: '{}', opts: {} as FakeResponseOptions };
+  let handler: FakeRoute | null = null;
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
@@ -80,13 +85,13 @@ export async function startFake(opts: { route?: FakeRoute } = {}): Promise<HttpF
     const respond = async (recorded: FakeRequest) => {
       let routed: FakeReply | undefined;
       try {
-        routed = await opts.route?.(recorded);
+        routed = (await opts.route?.(recorded)) ?? (await handler?.(recorded));
       } catch (err) {
         routed = { status: 500, body: `fake route failed: ${err instanceof Error ? err.message : String(err)}` };
       }
       const reply = routed ?? { status: response.status, body: response.body, headers: response.opts.headers ?? {} };
       const { body, contentType } = encodeReply(reply);
-      const delayMs = routed ? 0 : response.opts.delayMs;
+      const delayMs = routed ? routed.delayMs : response.opts.delayMs;
       const answer = () => {
         if (res.destroyed) return;
         res.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
@@ -115,6 +120,9 @@ export async function startFake(opts: { route?: FakeRoute } = {}): Promise<HttpF
     requests,
     respondWith(status, body = '', opts = {}) {
       response = { status, body: typeof body === 'string' ? body : JSON.stringify(body), opts };
+    },
+    route(h) {
+      handler = h;
     },
     close() {
       for (const t of timers) clearTimeout(t);

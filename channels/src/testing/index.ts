@@ -1,5 +1,6 @@
 export { redirectingFetch, startFake, type FakeReply, type FakeRequest, type FakeResponseOptions, type FakeRoute, type HttpFake } from './http-fake.ts';
 export { graphErrorBody, startMetaFake, type GraphError, type GraphSend, type GraphUpload, type MetaFake, type MetaFakeOptions } from './meta-fake.ts';
+export { startSlackFake, type SlackFake, type SlackFakeCall, type SlackFakeFailure, type SlackFakePost, type SlackFakeUpload, type SlackFakeUser } from './slack-fake.ts';
 export { startSmtpFake, type SmtpFake, type SmtpFakeMessage, type SmtpFakeOptions } from './smtp-fake.ts';
 export { httpProviderHarness, smtpProviderHarness, type ProviderHarness } from './provider-harness.ts';
 export { freePort, startDovecot, type Dovecot } from './dovecot.ts';
@@ -20,3 +21,19 @@ export {
   whatsAppTestContext,
   whatsAppWebhook,
 } from '../meta/fixtures.ts';
+export {
+  nextSlackTs,
+  signedSlackRequest,
+  slackEnvelope,
+  slackMessageEvent,
+  slackRequestHeaders,
+  slackTestContext,
+  TEST_SLACK_APP,
+  TEST_SLACK_BOT_ID,
+  TEST_SLACK_BOT_TOKEN,
+  TEST_SLACK_BOT_USER,
+  TEST_SLACK_SIGNING_SECRET,
+  TEST_SLACK_TEAM,
+  type SlackMessageInput,
+  type SlackSigningOptions,
+} from '../slack/fixtures.ts';

@@ -1,4 +1,4 @@
-import type { InboundMessage, StatusUpdate, WatermarkUpdate } from '@switchboard/channels';
+import type { InboundEdit, InboundMessage, StatusUpdate, WatermarkUpdate } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -12,6 +12,7 @@ import { defaultThreading, findOrStartConversation, type InboxThreadingSettings 
 import { eventRow } from './events.ts';
 import { toConversationDto, toMessageDto } from './mappers.ts';
 import { applyDeliveryStatus } from './delivery-status.ts';
+import { applyInboundEdit } from './message-edits.ts';
 import type { AttachmentService } from './attachments.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { attachmentsRepo } from '../repositories/attachments.ts';
@@ -245,6 +246,15 @@ export class IngestService {
       const statuses: Array<'sent' | 'delivered'> = w.status === 'read' ? ['sent', 'delivered'] : ['sent'];
       const ids = await messagesRepo.awaitingReceipt(this.#store.prisma, { inboxId: inbox.id, identity: w.identity, upTo: w.upTo, statuses });
       applied += await this.applyStatuses(inbox, ids.map((providerMessageId) => ({ providerMessageId, status: w.status, occurredAt: w.upTo })));
+    }
+    return applied;
+  }
+
+  /** Customers' edits and deletions of messages stored earlier; unknown provider ids are ignored. */
+  async applyEdits(inbox: IngestInbox, edits: InboundEdit[]): Promise<number> {
+    let applied = 0;
+    for (const e of edits) {
+      if (await this.#store.transaction((tx) => applyInboundEdit(tx, inbox, e))) applied++;
     }
     return applied;
   }

@@ -12,6 +12,8 @@ export interface WebhookOutcome {
   received: number;
   duplicates: number;
   statuses: number;
+  /** Edits and deletions applied to stored messages. */
+  edits: number;
 }
 
 export interface WebhookDeps {
@@ -57,14 +59,18 @@ export class WebhookService {
     if (!adapter) throw notFound('Channel');
     const ctx = this.#context(adapter, inbox);
 
-    const handshake = adapter.handshake?.(req, ctx);
-    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0 };
+    // A GET subscription check carries no signed body and authenticates itself (Meta's verify token); any other
+    // handshake (Slack's url_verification POST) is answered only once the request's signature checked out.
+    const unsigned = req.method === 'GET' ? adapter.handshake?.(req, ctx) : null;
+    if (unsigned) return { handshake: unsigned, received: 0, duplicates: 0, statuses: 0, edits: 0 };
 
     const verdict = await adapter.verify(req, ctx);
     if (!verdict.ok) {
       this.#d.log.warn({ inboxId: inbox.id, reason: verdict.reason }, 'webhook signature rejected');
       throw new AppError('invalid_signature', `Signature verification failed: ${verdict.reason}`);
     }
+    const handshake = req.method === 'GET' ? null : adapter.handshake?.(req, ctx);
+    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0, edits: 0 };
     let parsed;
     try {
       parsed = await adapter.parse(req, ctx);
@@ -75,9 +81,10 @@ export class WebhookService {
     const results = await this.#d.ingest.ingest(inbox, parsed.messages);
     const statuses =
       (await this.#d.ingest.applyStatuses(inbox, parsed.statuses)) + (await this.#d.ingest.applyWatermarks(inbox, parsed.watermarks ?? []));
+    const edits = parsed.edits?.length ? await this.#d.ingest.applyEdits(inbox, parsed.edits) : 0;
     const created = results.filter((r) => r.created).length;
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
-    return { received: created, duplicates, statuses };
+    return { received: created, duplicates, statuses, edits };
   }
 
   #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {

@@ -105,4 +105,7 @@ export const messagesRepo = {
     id: string,
     data: { deliveryStatus: DeliveryStatus; deliveryError?: string | null; providerMessageId?: string },
   ) => db.message.update({ where: { id }, data, include: messageInclude }),
+  /** A customer's edit or deletion of an inbound message. */
+  updateContent: (db: Db, id: string, data: { text: string; html: string | null; metadata: Prisma.InputJsonValue }) =>
+    db.message.update({ where: { id }, data, include: messageInclude }),
 };

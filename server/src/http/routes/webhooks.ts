@@ -35,7 +35,7 @@ export function webhookRoutes(publicUrl: string) {
     if (result.handshake) {
       return c.body(result.handshake.body, result.handshake.status as 200, { 'content-type': result.handshake.contentType ?? 'text/plain' });
     }
-    return c.json({ ok: true, received: result.received, duplicates: result.duplicates, statuses: result.statuses }, 200);
+    return c.json({ ok: true, received: result.received, duplicates: result.duplicates, statuses: result.statuses, edits: result.edits }, 200);
   });
   return app;
 }
