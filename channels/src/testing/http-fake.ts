@@ -12,7 +12,22 @@ export interface FakeRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body: string;
+  /** The exact bytes received (multipart uploads). */
+  raw: Buffer;
 }
+
+/** A routed answer (see `startFake({ route })`). */
+export interface FakeAnswer {
+  status: number;
+  body?: string | Uint8Array | object;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Answers a request itself (a provider fake with several endpoints), may wait (long polls), or returns
+ * undefined to fall back to the `respondWith` response.
+ */
+export type FakeRoute = (req: FakeRequest) => FakeAnswer | undefined | Promise<FakeAnswer | undefined>;
 
 export interface FakeResponseOptions {
   headers?: Record<string, string>;
@@ -37,7 +52,13 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export async function startFake(): Promise<HttpFake> {
+function encodeAnswer(a: FakeAnswer): { body: string | Uint8Array; type: string } {
+  if (a.body instanceof Uint8Array) return { body: a.body, type: 'application/octet-stream' };
+  if (typeof a.body === 'string' || a.body === undefined) return { body: a.body ?? '', type: 'text/plain; charset=utf-8' };
+  return { body: JSON.stringify(a.body), type: 'application/json' };
+}
+
+export async function startFake(options: { route?: FakeRoute } = {}): Promise<HttpFake> {
   let response = { status: 200, body: '{}', opts: {} as FakeResponseOptions };
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -46,12 +67,27 @@ export async function startFake(): Promise<HttpFake> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: flattenHeaders(req),
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
+      const raw = Buffer.concat(chunks);
+      const received: FakeRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: flattenHeaders(req), body: raw.toString('utf8'), raw };
+      requests.push(received);
+      if (options.route) {
+        void Promise.resolve(options.route(received)).then(
+          (routed) => {
+            if (!routed) return answerDefault();
+            if (res.destroyed) return;
+            const { body, type } = encodeAnswer(routed);
+            res.writeHead(routed.status, { 'content-type': type, ...routed.headers });
+            res.end(body);
+          },
+          (err: unknown) => {
+            if (!res.destroyed) res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
+          },
+        );
+        return;
+      }
+      answerDefault();
+    });
+    const answerDefault = () => {
       const { status, body, opts } = response;
       const answer = () => {
         if (res.destroyed) return;
@@ -71,7 +107,7 @@ export async function startFake(): Promise<HttpFake> {
       } else {
         answer();
       }
-    });
+    };
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
-export { redirectingFetch, startFake, type FakeRequest, type FakeResponseOptions, type HttpFake } from './http-fake.ts';
+export { redirectingFetch, startFake, type FakeAnswer, type FakeRequest, type FakeResponseOptions, type FakeRoute, type HttpFake } from './http-fake.ts';
+export { startTelegramFake, telegramUserMessage, type TelegramFake, type TelegramFakeCall, type TelegramFakeError, type TelegramFakeFile, type TelegramFakeOptions, type TelegramSentMessage } from './telegram-fake.ts';
 export { startSmtpFake, type SmtpFake, type SmtpFakeMessage, type SmtpFakeOptions } from './smtp-fake.ts';
 export { httpProviderHarness, smtpProviderHarness, type ProviderHarness } from './provider-harness.ts';
 export { freePort, startDovecot, type Dovecot } from './dovecot.ts';
@@ -6,3 +7,4 @@ export { sampleOutboundMessage } from './fixtures.ts';
 export { apiTestContext, signedApiRequest, TEST_API_SECRET } from '../api/fixtures.ts';
 export { emailTestContext, listFixtures as listEmailFixtures, readFixture as readEmailFixture, readThreadingCorpus, TEST_FROM_ADDRESS, type ThreadingCorpus, type ThreadingDelivery } from '../email/fixtures.ts';
 export { attributesOf, htmlThreats, type HtmlAuditOptions } from './html-audit.ts';
+export { telegramTestContext, telegramWebhookRequest, TEST_TELEGRAM_SECRET, TEST_TELEGRAM_TOKEN } from '../telegram/fixtures.ts';
