@@ -45,6 +45,8 @@ export interface TelegramFakeOptions {
   bot?: { id: number; username: string; first_name: string };
   /** Refuse webhook URLs that are not https, as Telegram does (off by default: tests run on http). */
   requireHttps?: boolean;
+  /** Where updates for the registered webhook URL are really POSTed (the proxy in front of PUBLIC_URL). */
+  webhookTarget?: (registeredUrl: string) => string;
 }
 
 export interface TelegramFake {
@@ -125,7 +127,22 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
   const failures = new Map<string, TelegramFakeError[]>();
   const queue: Params[] = [];
   let nextUpdateId = 700_000_000 + (randomBytes(2).readUInt16BE() % 10_000);
-  let nextMessageId = 1;
+  /** Message ids are one sequence per chat, shared by the customer's messages and the bot's. */
+  const lastMessageIds = new Map<string, number>();
+  const nextMessageId = (chatId: string) => {
+    const id = (lastMessageIds.get(chatId) ?? 0) + 1;
+    lastMessageIds.set(chatId, id);
+    return id;
+  };
+  /** Numbers a pushed message like Telegram does (unless the test gave it an id). */
+  const numberMessage = (m: unknown) => {
+    if (!m || typeof m !== 'object' || !('chat' in m)) return;
+    const msg = m as { chat?: { id?: unknown }; message_id?: unknown };
+    const chatId = str(msg.chat?.id);
+    if (chatId === undefined) return;
+    if (typeof msg.message_id === 'number') lastMessageIds.set(chatId, Math.max(lastMessageIds.get(chatId) ?? 0, msg.message_id));
+    else msg.message_id = nextMessageId(chatId);
+  };
   let webhook: TelegramFake['webhook'] = null;
   /** The waiting getUpdates (a newer one ends it with 409, as Telegram does). */
   let poller: { offset: number; wake: (answer?: FakeAnswer) => void } | undefined;
@@ -170,7 +187,7 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
     if (!field && !text?.trim()) return badRequest('message text is empty');
     if (text && [...text].length > 4096) return badRequest('message is too long');
     if (caption && [...caption].length > 1024) return badRequest('message caption is too long');
-    const messageId = nextMessageId++;
+    const messageId = nextMessageId(chatId);
     const replyParameters = call.params.reply_parameters as TelegramSentMessage['replyParameters'];
     sent.push({ method: call.method, chatId, messageId, ...(text && { text }), ...(caption && { caption }), ...(replyParameters && { replyParameters }), ...(file && { file }) });
     const chat = { id: Number(chatId), type: Number(chatId) < 0 ? 'group' : 'private' };
@@ -246,7 +263,7 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
   async function postToWebhook(update: unknown, o: { secretToken?: string | null; rawBody?: string } = {}) {
     if (!webhook) throw new Error('no webhook registered (setWebhook)');
     const secret = o.secretToken === undefined ? webhook.secretToken : o.secretToken;
-    const res = await fetch(webhook.url, {
+    const res = await fetch(opts.webhookTarget?.(webhook.url) ?? webhook.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(secret != null && { 'x-telegram-bot-api-secret-token': secret }) },
       body: o.rawBody ?? JSON.stringify(update),
@@ -273,7 +290,8 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
       return { file_id, file_unique_id, file_size: bytes.byteLength };
     },
     async pushUpdate(partial) {
-      const update = { update_id: nextUpdateId++, ...partial };
+      const update: Record<string, unknown> = { update_id: nextUpdateId++, ...structuredClone(partial) };
+      numberMessage(update.message);
       if (webhook) return { update, status: (await postToWebhook(update)).status };
       queue.push(update);
       if (poller && Number(update.update_id) >= poller.offset) poller.wake();
@@ -293,16 +311,15 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
   };
 }
 
-let lastMessageId = 0;
-
-/** A private-chat message from `user`, as an Update's `message` (add text, photo… in `fields`). */
+/**
+ * A private-chat message from `user`, as an Update's `message` (add text, photo… in `fields`). Without a
+ * `message_id` in `fields`, `pushUpdate` numbers it in the chat's sequence.
+ */
 export function telegramUserMessage(
   user: { id: number; first_name?: string; last_name?: string; username?: string },
   fields: Record<string, unknown> = {},
-  messageId = ++lastMessageId,
 ): Record<string, unknown> {
   return {
-    message_id: messageId,
     from: { is_bot: false, first_name: 'Test', ...user },
     chat: { id: user.id, type: 'private', first_name: user.first_name ?? 'Test' },
     date: Math.floor(Date.now() / 1000),
