@@ -186,6 +186,19 @@ describe.each(storageModes())('Telegram channel (%s)', (mode) => {
       expect(bot.callsOf('sendMessage').length - tries).toBe(1);
     });
 
+    it('reconfiguring: a rejected token changes nothing; switching modes removes and registers the webhook', async () => {
+      const secret = bot.webhook?.secretToken;
+      const bad = await admin.patch(`/api/inboxes/${inbox.id}`, { credentials: { botToken: '1:revokedrevokedrevoked' } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'connection_failed', details: { problem: 'auth_failed' } });
+      expect((await admin.post(`/api/inboxes/${inbox.id}/test-connection`)).body.ok).toBe(true); // the stored token is untouched
+      expect((await admin.patch(`/api/inboxes/${inbox.id}`, { settings: { mode: 'polling' } })).status).toBe(200);
+      expect(bot.webhook).toBeNull();
+      expect((await admin.patch(`/api/inboxes/${inbox.id}`, { settings: { mode: 'webhook' } })).status).toBe(200);
+      expect(bot.webhook).toMatchObject({ url: inbox.webhookUrl, secretToken: secret });
+      expect((await bot.pushUpdate({ message: telegramUserMessage(ada, { text: 'back on the webhook' }) })).status).toBe(200);
+    });
+
     it('deletes the webhook when the inbox is deleted', async () => {
       const removed = await admin.delete(`/api/inboxes/${inbox.id}`);
       expect(removed.status).toBe(204);

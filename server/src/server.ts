@@ -78,9 +78,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
-  const inboxSource = { store, secrets: services.secrets, adapterFor: getAdapter, log };
+  const inboxSource = { store, secrets: services.secrets, adapterFor: getAdapter, log, fetch: opts.fetch ?? globalThis.fetch };
   const mailSync = new MailSyncManager(inboxSource, services.ingest, opts.mailSync);
-  const telegramPolling = new TelegramPolling({ ...inboxSource, fetch: opts.fetch ?? globalThis.fetch }, services.ingest, opts.telegramPolling);
+  const telegramPolling = new TelegramPolling(inboxSource, services.ingest, opts.telegramPolling);
   services.inboxes.onChange(() => {
     void mailSync.refresh();
     void telegramPolling.refresh();

@@ -1,6 +1,5 @@
 import type { InboundAttachment, InboundMessage, InboundRequest, NormalizedContact, ParsedInbound } from '../contract.ts';
 import { formatZodError, malformed } from '../util/errors.ts';
-import type { TelegramContext } from './api.ts';
 import { telegramFileRef } from './files.ts';
 import { tgUpdateSchema, type TgFile, type TgMessage } from './schema.ts';
 
@@ -117,7 +116,7 @@ export function parseTelegramUpdate(update: unknown): ParsedInbound {
 }
 
 /** A webhook call carries exactly one Update as JSON. */
-export function parseTelegramWebhook(req: InboundRequest, _ctx?: TelegramContext): ParsedInbound {
+export function parseTelegramWebhook(req: InboundRequest): ParsedInbound {
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody);

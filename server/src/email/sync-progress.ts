@@ -1,11 +1,8 @@
 import type { Prisma } from '@switchboard/db';
 import { syncLeaseRepo } from '../repositories/sync-lease.ts';
+import { LeaseLostError } from '../sync/leased-worker.ts';
 import type { Store } from '../repositories/store.ts';
 import { emptySyncState, type MailSyncState } from './types.ts';
-
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError';
-}
 
 /**
  * The sync state of one inbox in memory, written to `Inbox.syncState` only while this instance holds

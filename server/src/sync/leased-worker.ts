@@ -13,6 +13,11 @@ export interface LeaseOptions {
   backoffMaxMs: number;
 }
 
+/** A progress write found the lease taken by another instance (the session ends; the worker waits for the lease). */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
 /** A lease owner id for this process (one per manager). */
 export const instanceOwner = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 

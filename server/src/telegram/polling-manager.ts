@@ -1,7 +1,8 @@
 import type { IngestService } from '../domain/ingest-service.ts';
 import { InboxWorkers } from '../sync/inbox-workers.ts';
 import { LeasedWorker, type LeaseOptions } from '../sync/leased-worker.ts';
-import { loadPollingInboxes, type PollingInbox, type TelegramInboxSource } from './telegram-inboxes.ts';
+import type { InboxSource } from '../sync/inbox-source.ts';
+import { loadPollingInboxes, type PollingInbox } from './telegram-inboxes.ts';
 import { recordPollError, runPollSession } from './update-poller.ts';
 
 export interface TelegramPollingOptions extends LeaseOptions {
@@ -25,7 +26,7 @@ export const defaultTelegramPollingOptions: TelegramPollingOptions = {
  * this instance, and a lease so that only one instance polls an inbox (Telegram allows one getUpdates at a time).
  */
 export class TelegramPolling extends InboxWorkers<PollingInbox> {
-  constructor(src: TelegramInboxSource, ingest: Pick<IngestService, 'ingest'>, options: Partial<TelegramPollingOptions> = {}) {
+  constructor(src: InboxSource, ingest: Pick<IngestService, 'ingest'>, options: Partial<TelegramPollingOptions> = {}) {
     const opts = { ...defaultTelegramPollingOptions, ...options };
     const log = src.log.child({ mod: 'telegram' });
     super({

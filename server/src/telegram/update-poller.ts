@@ -4,7 +4,7 @@ import type { IngestService } from '../domain/ingest-service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { syncLeaseRepo } from '../repositories/sync-lease.ts';
 import type { Store } from '../repositories/store.ts';
-import type { LeasedSession } from '../sync/leased-worker.ts';
+import { LeaseLostError, type LeasedSession } from '../sync/leased-worker.ts';
 import type { PollingInbox } from './telegram-inboxes.ts';
 
 /** `Inbox.syncState` of a Telegram inbox in polling mode, as shown in `GET /api/inboxes`. */
@@ -29,10 +29,6 @@ export interface PollSessionDeps {
   leaseMs: number;
   /** getUpdates long-poll wait (Telegram allows up to 50 s). */
   pollTimeoutSeconds: number;
-}
-
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError';
 }
 
 /**
