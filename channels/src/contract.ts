@@ -49,6 +49,12 @@ export interface AdapterContext<C = unknown, S = unknown> {
   /** Used for every outbound HTTP call (inject a fake in tests). */
   fetch: typeof fetch;
   now: () => Date;
+  /**
+   * The public URL providers call for this inbox's webhooks (`{PUBLIC_URL}/webhooks/{kind}/{publicToken}`), where
+   * the server knows it (connect/disconnect always get it); adapters that register their webhook with the
+   * provider (Telegram `setWebhook`) use it.
+   */
+  webhookUrl?: string;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
@@ -255,6 +261,18 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
    * 429, 408 retried) and streams the body to storage. Absent: the server GETs `url` as it is.
    */
   fetchAttachment?(url: string, ctx: AdapterContext<C, S>): Promise<Response>;
+  /**
+   * Registers the inbox with the provider (Telegram: `setWebhook` to `ctx.webhookUrl` with its secret, or
+   * `deleteWebhook` for long polling). Called after the connection test passed, before a new inbox is saved and
+   * before changed credentials or settings are saved: not ok → nothing is saved (400 `connection_failed`).
+   * Must be idempotent. Absent: nothing to register.
+   */
+  connect?(ctx: AdapterContext<C, S>): Promise<ConnectionCheck>;
+  /**
+   * Undoes `connect` when the inbox is deleted (Telegram: `deleteWebhook`). Never throws; a failure is reported
+   * (and logged by the server) but does not keep the inbox from being deleted.
+   */
+  disconnect?(ctx: AdapterContext<C, S>): Promise<ConnectionCheck>;
   /** Throws ChannelError: transient=true for retryable (5xx, 429, 408, network), false for permanent (other 4xx, invalid recipient). */
   send(msg: OutboundMessage, ctx: AdapterContext<C, S>): Promise<SendResult>;
 }

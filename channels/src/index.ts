@@ -5,3 +5,4 @@ export * from './api/index.ts';
 export * from './email/index.ts';
 export * from './meta/index.ts';
 export * from './slack/index.ts';
+export * from './telegram/index.ts';

@@ -5,6 +5,7 @@ import { instagramAdapter } from './meta/instagram.ts';
 import { messengerAdapter } from './meta/messenger.ts';
 import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
 import { slackAdapter } from './slack/adapter.ts';
+import { telegramAdapter } from './telegram/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -28,10 +29,15 @@ describe('registry', () => {
     expect(listAdapterKinds()).toContain('slack');
   });
 
+  it('has the Telegram adapter registered', () => {
+    expect(getAdapter('telegram')).toBe(telegramAdapter);
+    expect(listAdapterKinds()).toContain('telegram');
+  });
+
   it('returns undefined for kinds without an adapter and accepts new ones', () => {
-    expect(getAdapter('telegram')).toBeUndefined();
-    const telegram: ChannelAdapter = { ...apiAdapter, kind: 'telegram' } as ChannelAdapter;
-    registerAdapter(telegram);
-    expect(getAdapter('telegram')).toBe(telegram);
+    expect(getAdapter('webchat')).toBeUndefined();
+    const webchat: ChannelAdapter = { ...apiAdapter, kind: 'webchat' } as ChannelAdapter;
+    registerAdapter(webchat);
+    expect(getAdapter('webchat')).toBe(webchat);
   });
 });

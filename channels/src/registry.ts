@@ -4,6 +4,7 @@ import { instagramAdapter } from './meta/instagram.ts';
 import { messengerAdapter } from './meta/messenger.ts';
 import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
 import { slackAdapter } from './slack/adapter.ts';
+import { telegramAdapter } from './telegram/adapter.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -33,3 +34,4 @@ registerAdapter(instagramAdapter);
 // WhatsApp via Meta's Cloud API (credentials.provider 'cloud'); WhatsApp via Twilio shares the kind.
 registerAdapter(whatsAppCloudAdapter);
 registerAdapter(slackAdapter);
+registerAdapter(telegramAdapter);

@@ -12,6 +12,7 @@ import { createServices, type ServiceOptions, type Services } from './services.t
 import { getAdapter } from '@switchboard/channels';
 import { MailSyncManager, type MailSyncManagerOptions } from './email/sync-manager.ts';
 import { startSmtpInbound, type SmtpInbound } from './email/smtp-inbound.ts';
+import { TelegramPolling, type TelegramPollingOptions } from './telegram/polling-manager.ts';
 
 export interface RunningServer {
   url: string;
@@ -23,6 +24,8 @@ export interface RunningServer {
   log: Logger;
   /** Email: the IMAP sync of this instance and the inbound SMTP endpoint (when SMTP_INBOUND_PORT is set). */
   mail: { sync: MailSyncManager; smtp: SmtpInbound | undefined };
+  /** Telegram: the long polling of inboxes in polling mode on this instance. */
+  telegram: { polling: TelegramPolling };
   stop(): Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export interface StartOptions extends ServiceOptions {
   mailSync?: Partial<MailSyncManagerOptions>;
   /** Size limit of the inbound SMTP endpoint (default 30 MB). */
   smtpMaxBytes?: number;
+  /** Telegram long-polling intervals (tests shorten them). */
+  telegramPolling?: Partial<TelegramPollingOptions>;
 }
 
 /** Starts the whole product in this process: API, webhooks, Socket.IO, jobs, console, on one port. */
@@ -73,12 +78,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
-  const emailSource = { store, secrets: services.secrets, adapterFor: getAdapter, log };
-  const mailSync = new MailSyncManager(emailSource, services.ingest, opts.mailSync);
-  services.inboxes.onChange(() => void mailSync.refresh());
+  const inboxSource = { store, secrets: services.secrets, adapterFor: getAdapter, log, fetch: opts.fetch ?? globalThis.fetch };
+  const mailSync = new MailSyncManager(inboxSource, services.ingest, opts.mailSync);
+  const telegramPolling = new TelegramPolling(inboxSource, services.ingest, opts.telegramPolling);
+  services.inboxes.onChange(() => {
+    void mailSync.refresh();
+    void telegramPolling.refresh();
+  });
   mailSync.start();
+  telegramPolling.start();
   const smtp = config.smtpInbound
-    ? await startSmtpInbound(emailSource, services.ingest, { ...config.smtpInbound, maxBytes: opts.smtpMaxBytes })
+    ? await startSmtpInbound(inboxSource, services.ingest, { ...config.smtpInbound, maxBytes: opts.smtpMaxBytes })
     : undefined;
   // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions.
   const sweep = setInterval(() => {
@@ -97,11 +107,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clearInterval(sweep);
       await smtp?.close();
       await mailSync.stop();
+      await telegramPolling.stop();
       await services.jobs.stop();
       await relay.stop();
       await gateway.close();
       await new Promise<void>((r) => http.close(() => r()));
       if (!opts.database) await database.close();
     })());
-  return { url, port, services, gateway, relay, database, log, mail: { sync: mailSync, smtp }, stop };
+  return { url, port, services, gateway, relay, database, log, mail: { sync: mailSync, smtp }, telegram: { polling: telegramPolling }, stop };
 }

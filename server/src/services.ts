@@ -47,7 +47,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     messages: new MessageService(store, jobs, attachments, getAdapter),
     access,
     attachments,
-    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl),
+    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl, log.child({ mod: 'inboxes' })),
     webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
     users: new UserService(store, access),
     teams: new TeamService(store),

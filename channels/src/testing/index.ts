@@ -1,6 +1,7 @@
 export { redirectingFetch, startFake, type FakeReply, type FakeRequest, type FakeResponseOptions, type FakeRoute, type HttpFake } from './http-fake.ts';
 export { graphErrorBody, startMetaFake, type GraphError, type GraphSend, type GraphUpload, type MetaFake, type MetaFakeOptions } from './meta-fake.ts';
 export { startSlackFake, type SlackFake, type SlackFakeCall, type SlackFakeFailure, type SlackFakePost, type SlackFakeUpload, type SlackFakeUser } from './slack-fake.ts';
+export { startTelegramFake, telegramUserMessage, type TelegramFake, type TelegramFakeCall, type TelegramFakeError, type TelegramFakeFile, type TelegramFakeOptions, type TelegramSentMessage } from './telegram-fake.ts';
 export { startSmtpFake, type SmtpFake, type SmtpFakeMessage, type SmtpFakeOptions } from './smtp-fake.ts';
 export { httpProviderHarness, smtpProviderHarness, type ProviderHarness } from './provider-harness.ts';
 export { freePort, startDovecot, type Dovecot } from './dovecot.ts';
@@ -37,3 +38,4 @@ export {
   type SlackMessageInput,
   type SlackSigningOptions,
 } from '../slack/fixtures.ts';
+export { telegramTestContext, telegramWebhookRequest, TEST_TELEGRAM_SECRET, TEST_TELEGRAM_TOKEN } from '../telegram/fixtures.ts';

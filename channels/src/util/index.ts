@@ -1,4 +1,4 @@
-export { hmacSha256Hex, verifyHmacSha256Hex } from './hmac.ts';
+export { constantTimeEqual, hmacSha256Hex, verifyHmacSha256Hex } from './hmac.ts';
 export {
   DEFAULT_TIMEOUT_MS,
   fetchText,

@@ -13,6 +13,9 @@ import { toInboxDto } from './mappers.ts';
 import type { Prisma } from '@switchboard/db';
 import type { AccessEvents } from './access-events.ts';
 import type { ConnectionCheck } from '@switchboard/channels';
+import type { Logger } from '../lib/logger.ts';
+import { uuidv7 } from '../repositories/ids.ts';
+import { adapterContext, validatedContext } from './adapter-context.ts';
 
 export interface InboxInput {
   kind: InboxKind;
@@ -29,6 +32,7 @@ export class InboxService {
   readonly #adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
   readonly #access: AccessEvents;
   readonly #fetch: typeof fetch;
+  readonly #log: Logger | undefined;
   readonly #listeners = new Set<() => void>();
 
   constructor(
@@ -38,6 +42,7 @@ export class InboxService {
     access: AccessEvents,
     adapterFor: (kind: InboxKind) => ChannelAdapter | undefined = getAdapter,
     fetchImpl: typeof fetch = globalThis.fetch,
+    log?: Logger,
   ) {
     this.#store = store;
     this.#secrets = secrets;
@@ -45,6 +50,7 @@ export class InboxService {
     this.#adapterFor = adapterFor;
     this.#access = access;
     this.#fetch = fetchImpl;
+    this.#log = log;
   }
 
   /** Called after an inbox was created, reconfigured or deleted (the email sync follows). */
@@ -77,15 +83,34 @@ export class InboxService {
   #check(kind: InboxKind, credentials: unknown, settings: unknown, inbox = { id: '', publicToken: '' }): Promise<ConnectionCheck> {
     const adapter = this.#adapterFor(kind);
     if (!adapter?.testConnection) return Promise.resolve({ ok: true });
-    return adapter.testConnection({ inbox: { ...inbox, kind }, credentials, settings, fetch: this.#fetch, now: () => new Date() });
+    const publicUrl = inbox.publicToken ? this.#publicUrl : undefined; // an unsaved inbox has no webhook URL yet
+    return adapter.testConnection(validatedContext({ ...inbox, kind }, credentials, settings, this.#fetch, publicUrl));
   }
 
-  /** Refuses credentials the provider rejects: 400 connection_failed with { problem, protocol }. */
-  async #requireWorking(kind: InboxKind, credentials: unknown, settings: unknown): Promise<void> {
-    const result = await this.#check(kind, credentials, settings);
-    if (!result.ok) {
+  /**
+   * Refuses credentials the provider rejects, then lets the adapter register the inbox with the provider (a webhook):
+   * 400 connection_failed with { problem, protocol } when either fails.
+   */
+  async #requireWorking(kind: InboxKind, credentials: unknown, settings: unknown, inbox: { id: string; publicToken: string }): Promise<void> {
+    const fail = (what: string, result: ConnectionCheck) => {
+      if (result.ok) return;
       const part = result.protocol ? ` (${result.protocol})` : '';
-      throw new AppError('connection_failed', `Connection test failed${part}: ${result.message}`, { problem: result.problem, protocol: result.protocol });
+      throw new AppError('connection_failed', `${what}${part}: ${result.message}`, { problem: result.problem, protocol: result.protocol });
+    };
+    fail('Connection test failed', await this.#check(kind, credentials, settings));
+    const adapter = this.#adapterFor(kind);
+    if (adapter?.connect) fail('Connecting the channel failed', await adapter.connect(validatedContext({ ...inbox, kind }, credentials, settings, this.#fetch, this.#publicUrl)));
+  }
+
+  /** Best effort after an inbox is gone: the provider stops calling (a failure is logged, the deletion stands). */
+  async #disconnect(row: { id: string; publicToken: string; kind: InboxKind; credentials: string | null; settings: unknown }): Promise<void> {
+    const adapter = this.#adapterFor(row.kind);
+    if (!adapter?.disconnect) return;
+    try {
+      const result = await adapter.disconnect(adapterContext(adapter, row, (sealed) => this.#secrets.open(sealed), this.#fetch, this.#publicUrl));
+      if (!result.ok) this.#log?.warn({ inboxId: row.id, problem: result.problem, reason: result.message }, 'could not disconnect the deleted inbox from its provider');
+    } catch (err) {
+      this.#log?.warn({ err, inboxId: row.id }, 'could not disconnect the deleted inbox from its provider');
     }
   }
 
@@ -125,20 +150,27 @@ export class InboxService {
   async create(actor: Actor, input: InboxInput): Promise<InboxDto> {
     requireAdmin(actor);
     const { credentials, settings } = this.#validate(input.kind, input.credentials, input.settings);
-    await this.#requireWorking(input.kind, credentials, settings);
-    const dto = await this.#store.transaction(async (tx) => {
-      const row = await inboxesRepo.create(tx, {
-        workspaceId: actor.workspaceId,
-        kind: input.kind,
-        name: input.name,
-        publicToken: randomToken(18),
-        credentials: this.#secrets.seal(credentials),
-        settings: settings as Prisma.InputJsonValue,
+    const inbox = { id: uuidv7(), publicToken: randomToken(18) };
+    await this.#requireWorking(input.kind, credentials, settings, inbox);
+    const sealed = this.#secrets.seal(credentials);
+    const dto = await this.#store
+      .transaction(async (tx) => {
+        const row = await inboxesRepo.create(tx, {
+          ...inbox,
+          workspaceId: actor.workspaceId,
+          kind: input.kind,
+          name: input.name,
+          credentials: sealed,
+          settings: settings as Prisma.InputJsonValue,
+        });
+        if (input.memberIds?.length) await this.#setMembers(tx, actor.workspaceId, row.id, input.memberIds);
+        const full = await inboxesRepo.get(tx, actor.workspaceId, row.id);
+        return toInboxDto(full ?? row, this.#publicUrl);
+      })
+      .catch(async (err: unknown) => {
+        await this.#disconnect({ ...inbox, kind: input.kind, credentials: sealed, settings }); // not saved: undo connect
+        throw err;
       });
-      if (input.memberIds?.length) await this.#setMembers(tx, actor.workspaceId, row.id, input.memberIds);
-      const full = await inboxesRepo.get(tx, actor.workspaceId, row.id);
-      return toInboxDto(full ?? row, this.#publicUrl);
-    });
     await this.#changed(actor.workspaceId);
     this.#emit();
     return dto;
@@ -150,7 +182,7 @@ export class InboxService {
     if (!row) throw notFound('Inbox');
     const current = row.credentials ? this.#secrets.open<Record<string, unknown>>(row.credentials) : {};
     const { credentials, settings } = this.#validate(row.kind, { ...current, ...(input.credentials ?? {}) }, { ...(row.settings as object), ...(input.settings ?? {}) });
-    if (input.credentials !== undefined || input.settings !== undefined) await this.#requireWorking(row.kind, credentials, settings);
+    if (input.credentials !== undefined || input.settings !== undefined) await this.#requireWorking(row.kind, credentials, settings, row);
     const updated = await inboxesRepo.update(this.#store.prisma, actor.workspaceId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       credentials: this.#secrets.seal(credentials),
@@ -162,10 +194,12 @@ export class InboxService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     requireAdmin(actor);
-    const { count } = await inboxesRepo.delete(this.#store.prisma, actor.workspaceId, id);
-    if (count === 0) throw notFound('Inbox');
+    const row = await inboxesRepo.get(this.#store.prisma, actor.workspaceId, id);
+    const { count } = row ? await inboxesRepo.delete(this.#store.prisma, actor.workspaceId, id) : { count: 0 };
+    if (!row || count === 0) throw notFound('Inbox');
     await this.#changed(actor.workspaceId);
     this.#emit();
+    await this.#disconnect(row);
   }
 
   async setMembers(actor: Actor, id: string, userIds: string[]): Promise<InboxDto> {

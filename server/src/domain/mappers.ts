@@ -14,6 +14,7 @@ import type { ConversationRow } from '../repositories/conversations.ts';
 import type { MessageRow } from '../repositories/messages.ts';
 import type { ContactRow } from '../repositories/contacts.ts';
 import type { UserRow } from '../repositories/users.ts';
+import { webhookUrlOf } from './adapter-context.ts';
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -134,7 +135,7 @@ export function toInboxDto(
     kind: i.kind,
     name: i.name,
     publicToken: i.publicToken,
-    webhookUrl: `${publicUrl}/webhooks/${i.kind}/${i.publicToken}`,
+    webhookUrl: webhookUrlOf(publicUrl, i.kind, i.publicToken),
     forwardingAddress: i.kind === 'email' ? `${i.publicToken}@${new URL(publicUrl).hostname}` : null,
     settings: obj(i.settings),
     syncState: publicSyncState(i.syncState),

@@ -1,17 +1,8 @@
-import type { ChannelAdapter, InboxKind } from '@switchboard/channels';
-import type { SecretBox } from '../lib/crypto.ts';
-import type { Logger } from '../lib/logger.ts';
-import { mailSyncRepo } from '../repositories/mail-sync.ts';
-import type { Store } from '../repositories/store.ts';
+import { loadEnabledInboxes, type InboxSource } from '../sync/inbox-source.ts';
 import type { EmailCredentials, EmailInbox, RawMailParser } from './types.ts';
-import { adapterContext } from '../domain/adapter-context.ts';
 
-export interface EmailInboxSource {
-  store: Store;
-  secrets: SecretBox;
-  adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
-  log: Logger;
-}
+/** Where the email sync and the SMTP endpoint find their inboxes. */
+export type EmailInboxSource = InboxSource;
 
 /** The email adapter's `parseRaw`, or null while no email adapter is registered. */
 export function rawMailParser(adapterFor: EmailInboxSource['adapterFor']): RawMailParser | null {
@@ -19,30 +10,7 @@ export function rawMailParser(adapterFor: EmailInboxSource['adapterFor']): RawMa
   return adapter?.parseRaw ? (raw, ctx) => adapter.parseRaw!(raw, ctx) : null;
 }
 
-/**
- * Every enabled email inbox with its opened, validated credentials (an inbox whose credentials do not
- * validate is logged and left out). Empty while no email adapter is registered.
- */
+/** Every enabled email inbox with its opened, validated credentials. Empty while no email adapter is registered. */
 export async function loadEmailInboxes(src: EmailInboxSource): Promise<EmailInbox[]> {
-  const adapter = src.adapterFor('email');
-  if (!adapter) return [];
-  const rows = await mailSyncRepo.emailInboxes(src.store.prisma);
-  const out: EmailInbox[] = [];
-  for (const row of rows) {
-    try {
-      const ctx = adapterContext(adapter, { ...row, kind: 'email' }, (sealed) => src.secrets.open(sealed), globalThis.fetch);
-      out.push({
-        id: row.id,
-        workspaceId: row.workspaceId,
-        publicToken: row.publicToken,
-        settings: row.settings,
-        credentials: ctx.credentials as EmailCredentials,
-        ctx,
-        version: `${row.credentials ?? ''}|${JSON.stringify(row.settings)}`,
-      });
-    } catch (err) {
-      src.log.error({ err, inboxId: row.id }, 'email inbox credentials are unusable');
-    }
-  }
-  return out;
+  return (await loadEnabledInboxes(src, 'email')).map((i) => ({ ...i, credentials: i.ctx.credentials as EmailCredentials }));
 }

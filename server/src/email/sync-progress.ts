@@ -1,11 +1,8 @@
 import type { Prisma } from '@switchboard/db';
-import { mailSyncRepo } from '../repositories/mail-sync.ts';
+import { syncLeaseRepo } from '../repositories/sync-lease.ts';
+import { LeaseLostError } from '../sync/leased-worker.ts';
 import type { Store } from '../repositories/store.ts';
 import { emptySyncState, type MailSyncState } from './types.ts';
-
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError';
-}
 
 /**
  * The sync state of one inbox in memory, written to `Inbox.syncState` only while this instance holds
@@ -27,21 +24,20 @@ export class SyncProgress {
   }
 
   static async load(store: Store, inboxId: string, owner: string, leaseMs: number): Promise<SyncProgress> {
-    const stored = (await mailSyncRepo.syncState(store.prisma, inboxId)) ?? {};
-    const { lease: _lease, ...rest } = stored;
-    const state = { ...emptySyncState(), ...(rest as Partial<MailSyncState>) };
+    const stored = (await syncLeaseRepo.syncState(store.prisma, inboxId)) ?? {};
+    const state = { ...emptySyncState(), ...(stored as Partial<MailSyncState>) };
     return new SyncProgress(store, inboxId, owner, leaseMs, state);
   }
 
   /** Applies `patch` and writes the whole state (renewing the lease). */
   async save(patch: Partial<MailSyncState> = {}): Promise<void> {
     Object.assign(this.state, patch);
-    const ok = await mailSyncRepo.saveState(this.#store.prisma, this.#inboxId, this.#owner, this.#leaseMs, this.state as unknown as Prisma.InputJsonValue);
+    const ok = await syncLeaseRepo.saveState(this.#store.prisma, this.#inboxId, this.#owner, this.#leaseMs, this.state as unknown as Prisma.InputJsonValue);
     if (!ok) throw new LeaseLostError('another instance took over this inbox');
   }
 
   /** Renews the lease without changing the state. false: lost. */
   renew(): Promise<boolean> {
-    return mailSyncRepo.saveState(this.#store.prisma, this.#inboxId, this.#owner, this.#leaseMs, {});
+    return syncLeaseRepo.saveState(this.#store.prisma, this.#inboxId, this.#owner, this.#leaseMs, {});
   }
 }

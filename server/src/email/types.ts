@@ -1,4 +1,5 @@
 import type { AdapterContext, ParsedInbound } from '@switchboard/channels';
+import type { LoadedInbox } from '../sync/inbox-source.ts';
 
 /** The email adapter's credentials as the server uses them (validated by the adapter's own schema first). */
 export interface EmailCredentials {
@@ -46,14 +47,6 @@ export const emptySyncState = (): MailSyncState => ({
 });
 
 /** An email inbox with its opened credentials, as the sync and the SMTP endpoint need it. */
-export interface EmailInbox {
-  id: string;
-  workspaceId: string;
-  publicToken: string;
-  settings: unknown;
+export interface EmailInbox extends LoadedInbox {
   credentials: EmailCredentials;
-  /** The adapter context (validated credentials and settings) handed to `parseRaw`. */
-  ctx: AdapterContext;
-  /** Changes whenever credentials or settings change (the sync restarts). */
-  version: string;
 }

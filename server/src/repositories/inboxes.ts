@@ -21,7 +21,7 @@ export const inboxesRepo = {
   byId: (db: Db, id: string) => db.inbox.findUnique({ where: { id } }),
   create: (
     db: Db,
-    data: { workspaceId: string; kind: InboxKind; name: string; publicToken: string; credentials: string | null; settings: Prisma.InputJsonValue },
+    data: { id?: string; workspaceId: string; kind: InboxKind; name: string; publicToken: string; credentials: string | null; settings: Prisma.InputJsonValue },
   ) => db.inbox.create({ data, include: withMembers }),
   update: (
     db: Db,
