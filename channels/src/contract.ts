@@ -49,6 +49,11 @@ export interface AdapterContext<C = unknown, S = unknown> {
   /** Used for every outbound HTTP call (inject a fake in tests). */
   fetch: typeof fetch;
   now: () => Date;
+  /**
+   * The public base URL providers call (PUBLIC_URL, no trailing slash), set by the server. The inbox's webhook URL is
+   * `${publicUrl}/webhooks/${inbox.kind}/${inbox.publicToken}` (for providers that take a callback URL per request).
+   */
+  publicUrl?: string;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
@@ -115,6 +120,18 @@ export interface InboundMessage {
   automated?: boolean;
   /** Other customers addressed alongside the sender (email Cc): recorded on the conversation. */
   participants?: NormalizedContact[];
+  /**
+   * A consent keyword the sender used (SMS STOP / START / HELP): the server records it on the sender's first identity
+   * (`contact.identities[0]`). `opted_out` sets the identity's `optedOutAt` (replies to it are refused), `opted_in`
+   * clears it, `help` is only recorded.
+   */
+  consent?: ConsentChange;
+}
+
+export interface ConsentChange {
+  change: 'opted_out' | 'opted_in' | 'help';
+  /** The keyword as the provider reported or the sender typed it (e.g. `STOP`, `UNSUBSCRIBE`). */
+  keyword: string;
 }
 
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
@@ -174,6 +191,11 @@ export type ConnectionCheck =
 
 export interface ChannelAdapter<C = unknown, S = unknown> {
   kind: InboxKind;
+  /**
+   * The identity kind `send` addresses (sms/whatsapp: `phone`). With it, the server refuses replies (409
+   * `recipient_opted_out`) when the contact's first identity of this kind has opted out.
+   */
+  recipientIdentityKind?: IdentityKind;
   credentialsSchema: z.ZodType<C>;
   settingsSchema: z.ZodType<S>;
   /** Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back, or null. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
+import { twilioSmsAdapter, twilioWhatsAppAdapter } from './twilio/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -13,6 +14,11 @@ describe('registry', () => {
   it('has the email adapter registered', () => {
     expect(getAdapter('email')).toBe(emailAdapter);
     expect(listAdapterKinds()).toContain('email');
+  });
+
+  it('has the Twilio SMS and WhatsApp adapters registered', () => {
+    expect(getAdapter('sms')).toBe(twilioSmsAdapter);
+    expect(getAdapter('whatsapp')).toBe(twilioWhatsAppAdapter);
   });
 
   it('returns undefined for kinds without an adapter and accepts new ones', () => {

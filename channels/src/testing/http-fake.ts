@@ -2,7 +2,7 @@
  * A tiny node:http server standing in for a provider API or an integrator's
  * webhook endpoint. Records every request; answers with a configurable response.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeRequest {
@@ -18,6 +18,21 @@ export interface FakeResponseOptions {
   headers?: Record<string, string>;
   /** Wait this long before answering (to exercise timeouts). */
   delayMs?: number;
+}
+
+/** An answer a fake's handler gives for one request. */
+export interface FakeAnswer {
+  status: number;
+  body?: string | object | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+export interface FakeOptions {
+  /**
+   * Answers requests it knows (a provider fake's routes); `undefined` falls back to the `respondWith` response.
+   * Every request is recorded either way.
+   */
+  handle?: (req: FakeRequest) => FakeAnswer | undefined;
 }
 
 export interface HttpFake {
@@ -37,7 +52,18 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export async function startFake(): Promise<HttpFake> {
+function writeAnswer(res: ServerResponse, answer: FakeAnswer): void {
+  const { body = '' } = answer;
+  const bytes = body instanceof Uint8Array ? body : typeof body === 'string' ? body : JSON.stringify(body);
+  const isJson = typeof bytes === 'string' && (bytes.startsWith('{') || bytes.startsWith('['));
+  res.writeHead(answer.status, {
+    'content-type': isJson ? 'application/json' : typeof bytes === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+    ...answer.headers,
+  });
+  res.end(bytes);
+}
+
+export async function startFake(opts: FakeOptions = {}): Promise<HttpFake> {
   let response = { status: 200, body: '{}', opts: {} as FakeResponseOptions };
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -46,27 +72,27 @@ export async function startFake(): Promise<HttpFake> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const recorded: FakeRequest = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: flattenHeaders(req),
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const { status, body, opts } = response;
-      const answer = () => {
-        if (res.destroyed) return;
-        const isJson = body.startsWith('{') || body.startsWith('[');
-        res.writeHead(status, {
-          'content-type': isJson ? 'application/json' : 'text/plain; charset=utf-8',
-          ...opts.headers,
-        });
-        res.end(body);
       };
-      if (opts.delayMs) {
+      requests.push(recorded);
+      const routed = opts.handle?.(recorded);
+      if (routed) {
+        writeAnswer(res, routed);
+        return;
+      }
+      const { status, body, opts: options } = response;
+      const answer = () => {
+        if (!res.destroyed) writeAnswer(res, { status, body, ...(options.headers ? { headers: options.headers } : {}) });
+      };
+      if (options.delayMs) {
         const t = setTimeout(() => {
           timers.delete(t);
           answer();
-        }, opts.delayMs);
+        }, options.delayMs);
         timers.add(t);
       } else {
         answer();
