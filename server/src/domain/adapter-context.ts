@@ -18,6 +18,8 @@ export function adapterContext(
   inbox: InboxForAdapter,
   open: (sealed: string) => unknown,
   fetchImpl: typeof fetch,
+  /** PUBLIC_URL: adapters build callback URLs from it (Twilio's StatusCallback). */
+  publicUrl?: string,
 ): AdapterContext {
   return {
     inbox: { id: inbox.id, publicToken: inbox.publicToken, kind: inbox.kind },
@@ -25,5 +27,6 @@ export function adapterContext(
     settings: adapter.settingsSchema.parse(inbox.settings ?? {}),
     fetch: fetchImpl,
     now: () => new Date(),
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
   };
 }

@@ -77,7 +77,7 @@ export class InboxService {
   #check(kind: InboxKind, credentials: unknown, settings: unknown, inbox = { id: '', publicToken: '' }): Promise<ConnectionCheck> {
     const adapter = this.#adapterFor(kind);
     if (!adapter?.testConnection) return Promise.resolve({ ok: true });
-    return adapter.testConnection({ inbox: { ...inbox, kind }, credentials, settings, fetch: this.#fetch, now: () => new Date() });
+    return adapter.testConnection({ inbox: { ...inbox, kind }, credentials, settings, fetch: this.#fetch, now: () => new Date(), publicUrl: this.#publicUrl });
   }
 
   /** Refuses credentials the provider rejects: 400 connection_failed with { problem, protocol }. */

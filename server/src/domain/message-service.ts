@@ -12,6 +12,10 @@ import { toConversationDto, toMessageDto } from './mappers.ts';
 import { OUTBOUND_QUEUE, type OutboundJob } from './outbound.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { AttachmentService } from './attachments.ts';
+import { getAdapter, type ChannelAdapter, type InboxKind } from '@switchboard/channels';
+import { contactsRepo } from '../repositories/contacts.ts';
+import { inboxesRepo } from '../repositories/inboxes.ts';
+import { assertNotOptedOut } from './consent.ts';
 
 export interface ComposeInput {
   text?: string | undefined;
@@ -27,10 +31,20 @@ export class MessageService {
   readonly #store: Store;
   readonly #jobs: JobQueue;
   readonly #attachments: AttachmentService;
-  constructor(store: Store, jobs: JobQueue, attachments: AttachmentService) {
+  readonly #adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
+  constructor(store: Store, jobs: JobQueue, attachments: AttachmentService, adapterFor: (kind: InboxKind) => ChannelAdapter | undefined = getAdapter) {
     this.#store = store;
     this.#jobs = jobs;
     this.#attachments = attachments;
+    this.#adapterFor = adapterFor;
+  }
+
+  /** A reply must not go to a recipient who opted out (SMS STOP): 409 recipient_opted_out, nothing stored. */
+  async #assertReachable(conversation: { inboxId: string; contactId: string; workspaceId: string }): Promise<void> {
+    const inbox = await inboxesRepo.byId(this.#store.prisma, conversation.inboxId);
+    if (!inbox || !this.#adapterFor(inbox.kind)?.recipientIdentityKind) return;
+    const contact = await contactsRepo.get(this.#store.prisma, conversation.workspaceId, conversation.contactId);
+    assertNotOptedOut(this.#adapterFor, inbox.kind, contact?.identities ?? []);
   }
 
   async #visibleConversation(actor: Actor, conversationId: string) {
@@ -71,7 +85,8 @@ export class MessageService {
     if (!text && uploads.length === 0) throw new AppError('validation_failed', 'A message needs text, html or attachments', { fieldErrors: { text: ['Required'] } });
     const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
     if (total > MAX_OUTBOUND_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `Attachments are limited to ${MAX_OUTBOUND_ATTACHMENT_BYTES} bytes per message`);
-    await this.#visibleConversation(actor, conversationId);
+    const visible = await this.#visibleConversation(actor, conversationId);
+    if (kind === 'message') await this.#assertReachable(visible);
     // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
     const files = uploads.length ? await this.#attachments.prepare(actor.workspaceId, uploads) : [];
 
@@ -116,6 +131,8 @@ export class MessageService {
     if (!m) throw notFound('Message');
     await assertInboxVisible(this.#store.prisma, actor, m.inboxId, 'Message');
     if (m.deliveryStatus !== 'failed') throw new AppError('conflict', 'Only failed messages can be retried');
+    const conversation = await conversationsRepo.get(this.#store.prisma, actor.workspaceId, m.conversationId);
+    if (conversation) await this.#assertReachable(conversation);
     return this.#store.transaction(async (tx) => {
       const updated = await messagesRepo.updateDelivery(tx, m.id, { deliveryStatus: 'queued', deliveryError: null });
       await this.#jobs.enqueue(tx, OUTBOUND_QUEUE, { workspaceId: actor.workspaceId, messageId: m.id });

@@ -21,6 +21,8 @@ export interface WebhookDeps {
   adapterFor: (k: InboxKind) => ChannelAdapter | undefined;
   fetch: typeof fetch;
   log: Logger;
+  /** PUBLIC_URL, for the adapters' context. */
+  publicUrl?: string;
 }
 
 const OPENED_CACHE_SIZE = 256;
@@ -81,7 +83,7 @@ export class WebhookService {
 
   #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {
     try {
-      return adapterContext(adapter, inbox, (sealed) => this.#open(sealed), this.#d.fetch);
+      return adapterContext(adapter, inbox, (sealed) => this.#open(sealed), this.#d.fetch, this.#d.publicUrl);
     } catch (err) {
       this.#d.log.error({ err, inboxId: inbox.id }, 'inbox credentials or settings are unusable');
       throw new AppError('invalid_signature', 'This inbox is not configured to receive webhooks');

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   setup_complete: 409,
+  recipient_opted_out: 409,
   payload_too_large: 413,
   rate_limited: 429,
   channel_error: 502,

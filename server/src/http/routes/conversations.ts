@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../middleware/auth.ts';
-import { body, errorResponses, json, router, security } from '../openapi.ts';
+import { body, err, errorResponses, json, router, security } from '../openapi.ts';
 import { ContactSchema, ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
 
 const ListQuery = z.object({
@@ -128,7 +128,7 @@ export function conversationRoutes() {
       security,
       middleware: [requireAuth] as const,
       request: { params: IdParam, ...body(Compose) },
-      responses: { 201: json(MessageSchema, 'Queued'), ...errorResponses },
+      responses: { 201: json(MessageSchema, 'Queued'), 409: err('recipient_opted_out: the customer opted out on this channel (SMS STOP); nothing was queued'), ...errorResponses },
     }),
     async (c) => c.json(await c.get('services').messages.reply(c.get('actor'), c.req.valid('param').id, composeInput(c.req.valid('json'))), 201),
   );
@@ -156,7 +156,7 @@ export function conversationRoutes() {
       security,
       middleware: [requireAuth] as const,
       request: { params: IdParam },
-      responses: { 200: json(MessageSchema), 409: json(z.any(), 'Not failed'), ...errorResponses },
+      responses: { 200: json(MessageSchema), 409: err('conflict: the message has not failed; recipient_opted_out: the customer opted out'), ...errorResponses },
     }),
     async (c) => c.json(await c.get('services').messages.retry(c.get('actor'), c.req.valid('param').id), 200),
   );
