@@ -200,6 +200,11 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
   settingsSchema: z.ZodType<S>;
   /** Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back, or null. */
   handshake?(req: InboundRequest, ctx: AdapterContext<C, S>): HandshakeResponse | null;
+  /**
+   * The body of the 2xx answer once a webhook's messages are stored (Twilio: empty TwiML, so its debugger logs no
+   * error). Absent: JSON `{ ok, received, duplicates, statuses }`. The counts also go out as `X-Switchboard-*` headers.
+   */
+  acknowledge?(outcome: { received: number; duplicates: number; statuses: number }): HandshakeResponse;
   /** Authenticates the request (signature, token…). Never throws for bad input. */
   verify(req: InboundRequest, ctx: AdapterContext<C, S>): VerifyResult | Promise<VerifyResult>;
   /** Throws (or rejects with) ChannelError code 'malformed_payload' on bad input. Only call after verify() said ok. */

@@ -39,12 +39,24 @@ export async function postTwilioWebhook(
   if (opts.signature === null) delete sent['x-twilio-signature'];
   else if (opts.signature !== undefined) sent['x-twilio-signature'] = opts.signature;
   const res = await fetch(`${base}${new URL(inbox.webhookUrl).pathname}`, { method: 'POST', headers: sent, body: opts.rawBody ?? body });
+  return webhookAnswer(res);
+}
+
+/**
+ * A webhook answer: errors are JSON; Twilio's 200 is empty TwiML, with the counts in `X-Switchboard-*` headers
+ * (as `body`, to read like the other channels' JSON answers).
+ */
+export async function webhookAnswer(res: { status: number; headers: Headers; text(): Promise<string> }) {
   const text = await res.text();
+  const header = (name: string) => Number(res.headers.get(`x-switchboard-${name}`));
+  if (res.status === 200) {
+    return { status: res.status, text, contentType: res.headers.get('content-type'), body: { received: header('received'), duplicates: header('duplicates'), statuses: header('statuses') } as any };
+  }
   let parsed: any = text;
   try {
     parsed = JSON.parse(text);
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, text, contentType: res.headers.get('content-type'), body: parsed };
 }

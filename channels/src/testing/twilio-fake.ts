@@ -70,7 +70,7 @@ export interface TwilioFake {
    * Twilio's status callback for an accepted message: form fields signed for the StatusCallback URL the message was
    * sent with, POSTed to `deliverTo` (same path and query on another origin: a proxy in front of the server).
    */
-  sendStatus(sid: string, status: string, opts?: { errorCode?: string; deliverTo?: string }): Promise<{ status: number; body: string }>;
+  sendStatus(sid: string, status: string, opts?: { errorCode?: string; deliverTo?: string }): Promise<{ status: number; body: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -234,7 +234,7 @@ export async function startTwilioFake(opts: TwilioFakeOptions = {}): Promise<Twi
       const target = new URL(message.statusCallback);
       const url = o.deliverTo ? `${o.deliverTo.replace(/\/+$/, '')}${target.pathname}${target.search}` : message.statusCallback;
       const res = await fetch(url, { method: 'POST', headers, body });
-      return { status: res.status, body: await res.text() };
+      return { status: res.status, body: await res.text(), headers: res.headers };
     },
     close: () => fake.close(),
   };

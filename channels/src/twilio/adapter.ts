@@ -15,6 +15,8 @@ import {
 import { sendTwilioMessage } from './send.ts';
 import { verifyTwilioRequest } from './signature.ts';
 
+export const EMPTY_TWIML = { status: 200, contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' };
+
 export interface TwilioAdapterOptions {
   /** REST timeout per request (default 15 s). */
   timeoutMs?: number;
@@ -30,6 +32,8 @@ function createTwilioAdapter<C extends TwilioCredentials>(
     recipientIdentityKind: 'phone',
     credentialsSchema,
     settingsSchema: twilioSettingsSchema,
+    // Empty TwiML: Twilio expects XML from a messaging webhook (else its debugger logs 12300), and sends no reply.
+    acknowledge: () => EMPTY_TWIML,
     verify: (req, ctx) => verifyTwilioRequest(req, ctx.credentials),
     parse: (req, ctx) => parseTwilioWebhook(req, ctx),
     send: (msg, ctx) => sendTwilioMessage(msg, ctx, channel, opts),

@@ -12,6 +12,8 @@ export interface WebhookOutcome {
   received: number;
   duplicates: number;
   statuses: number;
+  /** The adapter's own answer body (see ChannelAdapter.acknowledge); else JSON with the counts. */
+  response?: HandshakeResponse;
 }
 
 export interface WebhookDeps {
@@ -78,7 +80,9 @@ export class WebhookService {
     const statuses = await this.#d.ingest.applyStatuses(inbox, parsed.statuses);
     const created = results.filter((r) => r.created).length;
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
-    return { received: created, duplicates, statuses };
+    const counts = { received: created, duplicates, statuses };
+    const response = adapter.acknowledge?.(counts);
+    return response ? { ...counts, response } : counts;
   }
 
   #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {
