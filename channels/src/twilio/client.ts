@@ -2,7 +2,7 @@
  * The official `twilio` SDK, with its HTTP going through the adapter context's `fetch` (timeouts, network errors as
  * transient ChannelErrors, fakes in tests) and, with `settings.apiBaseUrl`, to another host than *.twilio.com.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type * as ResponseModule from 'twilio/lib/http/response.js';
 import type { AdapterContext } from '../contract.ts';
@@ -56,54 +56,73 @@ function formBody(data: object): string {
   return form.toString();
 }
 
+type TwilioSdk = typeof twilio;
+let sdk: Promise<TwilioSdk> | undefined;
+
+/**
+ * The `twilio` SDK, loaded on first use: it is large, and a server without Twilio inboxes should not pay for it at
+ * start. Later calls get the loaded module.
+ */
+export function loadTwilio(): Promise<TwilioSdk> {
+  sdk ??= import('twilio').then((m) => m.default);
+  return sdk;
+}
+
+type FetchRequestClientClass = new (fetchImpl: typeof fetch, apiBaseUrl: string | undefined, timeoutMs?: number) => RequestClient;
+let fetchClientClass: FetchRequestClientClass | undefined;
+
 /** The SDK's `httpClient`, on fetch: same request shape (form bodies, repeated keys, Basic auth) as its axios client. */
-export class FetchRequestClient extends twilio.RequestClient {
-  readonly #fetch: typeof fetch;
-  readonly #apiBaseUrl: string | undefined;
-  readonly #timeoutMs: number;
+function fetchRequestClient(base: TwilioSdk): FetchRequestClientClass {
+  fetchClientClass ??= class FetchRequestClient extends base.RequestClient {
+    readonly #fetch: typeof fetch;
+    readonly #apiBaseUrl: string | undefined;
+    readonly #timeoutMs: number;
 
-  constructor(fetchImpl: typeof fetch, apiBaseUrl: string | undefined, timeoutMs = DEFAULT_TWILIO_TIMEOUT_MS) {
-    super();
-    this.#fetch = fetchImpl;
-    this.#apiBaseUrl = apiBaseUrl;
-    this.#timeoutMs = timeoutMs;
-  }
+    constructor(fetchImpl: typeof fetch, apiBaseUrl: string | undefined, timeoutMs = DEFAULT_TWILIO_TIMEOUT_MS) {
+      super();
+      this.#fetch = fetchImpl;
+      this.#apiBaseUrl = apiBaseUrl;
+      this.#timeoutMs = timeoutMs;
+    }
 
-  override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
-    const url = new URL(resolveTwilioUrl(opts.uri, this.#apiBaseUrl));
-    if (opts.params) url.search = formBody(opts.params);
-    const headers: Record<string, string> = { ...opts.headers };
-    delete headers.Connection;
-    if (opts.username && opts.password) {
-      headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
-    } else if (opts.authStrategy) {
-      headers.Authorization = await opts.authStrategy.getAuthString();
+    override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
+      const url = new URL(resolveTwilioUrl(opts.uri, this.#apiBaseUrl));
+      if (opts.params) url.search = formBody(opts.params);
+      const headers: Record<string, string> = { ...opts.headers };
+      delete headers.Connection;
+      if (opts.username && opts.password) {
+        headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+      } else if (opts.authStrategy) {
+        headers.Authorization = await opts.authStrategy.getAuthString();
+      }
+      let body: string | undefined;
+      if (opts.data) body = headers['Content-Type'] === 'application/json' ? JSON.stringify(opts.data) : formBody(opts.data);
+      const timeoutMs = opts.timeout ?? this.#timeoutMs;
+      const res = await fetchWithTimeout(
+        this.#fetch,
+        url.toString(),
+        { method: opts.method.toUpperCase(), headers, body, redirect: opts.allowRedirects ? 'follow' : 'manual' },
+        { timeoutMs },
+      );
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        throw networkError(err, url.toString(), timeoutMs);
+      }
+      return { statusCode: res.status, body: text as TData, headers: Object.fromEntries(res.headers) } as TwilioResponse<TData>;
     }
-    let body: string | undefined;
-    if (opts.data) body = headers['Content-Type'] === 'application/json' ? JSON.stringify(opts.data) : formBody(opts.data);
-    const timeoutMs = opts.timeout ?? this.#timeoutMs;
-    const res = await fetchWithTimeout(
-      this.#fetch,
-      url.toString(),
-      { method: opts.method.toUpperCase(), headers, body, redirect: opts.allowRedirects ? 'follow' : 'manual' },
-      { timeoutMs },
-    );
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw networkError(err, url.toString(), timeoutMs);
-    }
-    return { statusCode: res.status, body: text as TData, headers: Object.fromEntries(res.headers) } as TwilioResponse<TData>;
-  }
+  };
+  return fetchClientClass;
 }
 
 /** An SDK client for the context's account, speaking through `ctx.fetch`. */
-export function twilioClient(ctx: TwilioContext, timeoutMs?: number): twilio.Twilio {
+export async function twilioClient(ctx: TwilioContext, timeoutMs?: number): Promise<twilio.Twilio> {
+  const base = await loadTwilio();
   const c = ctx.credentials;
-  const httpClient = new FetchRequestClient(ctx.fetch, ctx.settings.apiBaseUrl, timeoutMs);
+  const httpClient = new (fetchRequestClient(base))(ctx.fetch, ctx.settings.apiBaseUrl, timeoutMs);
   const { username, password } = restAuth(c);
-  return twilio(username, password, { accountSid: c.accountSid, httpClient, autoRetry: false });
+  return base(username, password, { accountSid: c.accountSid, httpClient, autoRetry: false });
 }
 
 /** Twilio's API base for this inbox (for messages in docs and errors). */

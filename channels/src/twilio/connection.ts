@@ -24,8 +24,8 @@ export function connectionFailure(err: unknown): Failure {
  */
 export async function testTwilioConnection(ctx: TwilioContext, channel: TwilioChannel, opts: { timeoutMs?: number } = {}): Promise<ConnectionCheck> {
   const { accountSid, messagingServiceSid, phoneNumber } = ctx.credentials;
-  const client = twilioClient(ctx, opts.timeoutMs);
   try {
+    const client = await twilioClient(ctx, opts.timeoutMs);
     const account = await client.api.v2010.accounts(accountSid).fetch();
     if (account.status !== 'active') {
       return { ok: false, problem: 'account_inactive', message: `The Twilio account ${accountSid} is ${account.status}` };

@@ -1,6 +1,6 @@
 export { createTwilioSmsAdapter, createTwilioWhatsAppAdapter, twilioSmsAdapter, twilioWhatsAppAdapter, type TwilioAdapterOptions } from './adapter.ts';
 export { isWhatsAppAddress, phoneFromTwilioAddress, twilioAddress, type TwilioChannel } from './address.ts';
-export { FetchRequestClient, isTwilioApiUrl, resolveTwilioUrl, restAuth, twilioClient, type TwilioContext } from './client.ts';
+export { isTwilioApiUrl, loadTwilio, resolveTwilioUrl, restAuth, twilioClient, type TwilioContext } from './client.ts';
 export { consentOf, HELP_KEYWORDS, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from './consent.ts';
 export { describeTwilioError, twilioError, TWILIO_OPTED_OUT_CODE } from './errors.ts';
 export { parseTwilioWebhook } from './parse.ts';

@@ -48,7 +48,7 @@ export async function sendTwilioMessage(
   const statusCallback = statusCallbackUrl(ctx);
   let created;
   try {
-    created = await twilioClient(ctx, opts.timeoutMs).messages.create({
+    created = await (await twilioClient(ctx, opts.timeoutMs)).messages.create({
       to: twilioAddress(channel, phone),
       ...sender,
       ...(body ? { body } : {}),

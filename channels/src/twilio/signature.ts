@@ -1,12 +1,12 @@
-import twilio from 'twilio';
 import type { InboundRequest, VerifyResult } from '../contract.ts';
+import { loadTwilio } from './client.ts';
 import type { TwilioCredentials } from './schema.ts';
 
 /** Header names as InboundRequest carries them (lower-cased). */
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 export const TWILIO_SIGNATURE_SETTINGS_HEADER = 'x-twilio-webhooks-signature-settings';
 
-const SUPPORTED_ALGORITHMS = new Set([twilio.HMAC_SHA1, twilio.HMAC_SHA256]);
+const SUPPORTED_ALGORITHMS = new Set(['HMAC_SHA1', 'HMAC_SHA256']);
 
 export type FormParams = Record<string, string | string[]>;
 
@@ -32,7 +32,7 @@ export const firstParam = (params: FormParams, key: string): string | undefined 
  * `AccountSid`, when present, must be this inbox's account. Twilio signatures carry no timestamp: a replayed request
  * is absorbed by the idempotency on MessageSid and by delivery statuses that only move forward.
  */
-export function verifyTwilioRequest(req: InboundRequest, credentials: TwilioCredentials): VerifyResult {
+export async function verifyTwilioRequest(req: InboundRequest, credentials: TwilioCredentials): Promise<VerifyResult> {
   const signature = req.headers[TWILIO_SIGNATURE_HEADER]?.trim();
   if (!signature) return { ok: false, reason: 'missing X-Twilio-Signature header' };
   if (req.method.toUpperCase() !== 'POST') return { ok: false, reason: 'Twilio webhooks are POST requests' };
@@ -44,6 +44,7 @@ export function verifyTwilioRequest(req: InboundRequest, credentials: TwilioCred
       reason: settings ? 'signed with a webhook SharedKey, but the inbox has no webhookSigningKey' : 'the inbox has no auth token to verify Twilio signatures with',
     };
   }
+  const twilio = await loadTwilio();
   const algorithm = twilio.getSignatureAlgorithm(settings).toUpperCase();
   if (!SUPPORTED_ALGORITHMS.has(algorithm)) return { ok: false, reason: `unsupported signature algorithm ${algorithm.slice(0, 40)}` };
   const params = formParams(req.rawBody);
