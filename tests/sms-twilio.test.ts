@@ -30,7 +30,7 @@ describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
     inbox = await createTwilioInbox(admin, fake, 'sms');
     live = new LiveClient(t.url, { cookie: admin.cookie! });
     await live.connect();
-  });
+  }, 300_000); // starts a server on a fresh database: generous on a busy machine
   afterAll(async () => {
     live?.disconnect();
     await t?.stop();

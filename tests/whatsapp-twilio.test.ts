@@ -23,7 +23,7 @@ describe.each(storageModes())('Twilio WhatsApp end to end (%s)', (mode) => {
     admin = await setupAdmin(t.url);
     sms = await createTwilioInbox(admin, fake, 'sms');
     whatsapp = await createTwilioInbox(admin, fake, 'whatsapp');
-  });
+  }, 300_000); // starts a server on a fresh database: generous on a busy machine
   afterAll(async () => {
     await t?.stop();
     await fake?.close();
