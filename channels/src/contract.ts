@@ -55,6 +55,11 @@ export interface AdapterContext<C = unknown, S = unknown> {
    * provider (Telegram `setWebhook`) use it.
    */
   webhookUrl?: string;
+  /**
+   * The public base URL providers call (PUBLIC_URL, no trailing slash), set by the server. The inbox's webhook URL is
+   * `${publicUrl}/webhooks/${inbox.kind}/${inbox.publicToken}` (for providers that take a callback URL per request).
+   */
+  publicUrl?: string;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
@@ -121,6 +126,18 @@ export interface InboundMessage {
   automated?: boolean;
   /** Other customers addressed alongside the sender (email Cc): recorded on the conversation. */
   participants?: NormalizedContact[];
+  /**
+   * A consent keyword the sender used (SMS STOP / START / HELP): the server records it on the sender's first identity
+   * (`contact.identities[0]`). `opted_out` sets the identity's `optedOutAt` (replies to it are refused), `opted_in`
+   * clears it, `help` is only recorded.
+   */
+  consent?: ConsentChange;
+}
+
+export interface ConsentChange {
+  change: 'opted_out' | 'opted_in' | 'help';
+  /** The keyword as the provider reported or the sender typed it (e.g. `STOP`, `UNSUBSCRIBE`). */
+  keyword: string;
 }
 
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
@@ -225,6 +242,11 @@ export type ConnectionCheck =
 
 export interface ChannelAdapter<C = unknown, S = unknown> {
   kind: InboxKind;
+  /**
+   * The identity kind `send` addresses (sms/whatsapp: `phone`). With it, the server refuses replies (409
+   * `recipient_opted_out`) when the contact's first identity of this kind has opted out.
+   */
+  recipientIdentityKind?: IdentityKind;
   credentialsSchema: z.ZodType<C>;
   settingsSchema: z.ZodType<S>;
   /**
@@ -241,6 +263,11 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
    * e.g. Meta's verify token); any other method only after `verify` said ok (Slack signs its url_verification POST).
    */
   handshake?(req: InboundRequest, ctx: AdapterContext<C, S>): HandshakeResponse | null;
+  /**
+   * The body of the 2xx answer once a webhook's messages are stored (Twilio: empty TwiML, so its debugger logs no
+   * error). Absent: JSON `{ ok, received, duplicates, statuses }`. The counts also go out as `X-Switchboard-*` headers.
+   */
+  acknowledge?(outcome: { received: number; duplicates: number; statuses: number }, ctx: AdapterContext<C, S>): HandshakeResponse;
   /** Authenticates the request (signature, token…). Never throws for bad input. */
   verify(req: InboundRequest, ctx: AdapterContext<C, S>): VerifyResult | Promise<VerifyResult>;
   /** Throws (or rejects with) ChannelError code 'malformed_payload' on bad input. Only call after verify() said ok. */

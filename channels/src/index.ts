@@ -6,3 +6,5 @@ export * from './email/index.ts';
 export * from './meta/index.ts';
 export * from './slack/index.ts';
 export * from './telegram/index.ts';
+export * from './twilio/index.ts';
+export * from './whatsapp/index.ts';

@@ -3,9 +3,10 @@ import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
 import { instagramAdapter } from './meta/instagram.ts';
 import { messengerAdapter } from './meta/messenger.ts';
-import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
 import { slackAdapter } from './slack/adapter.ts';
 import { telegramAdapter } from './telegram/adapter.ts';
+import { twilioSmsAdapter } from './twilio/adapter.ts';
+import { whatsAppAdapter } from './whatsapp/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -20,8 +21,8 @@ describe('registry', () => {
     expect(listAdapterKinds()).toContain('email');
   });
 
-  it('has the Meta adapters registered (WhatsApp: the Cloud API one)', () => {
-    expect([getAdapter('messenger'), getAdapter('instagram'), getAdapter('whatsapp')]).toEqual([messengerAdapter, instagramAdapter, whatsAppCloudAdapter]);
+  it('has the Meta adapters registered (WhatsApp: one adapter for the Cloud API and Twilio)', () => {
+    expect([getAdapter('messenger'), getAdapter('instagram'), getAdapter('whatsapp')]).toEqual([messengerAdapter, instagramAdapter, whatsAppAdapter]);
   });
 
   it('has the Slack adapter registered', () => {
@@ -32,6 +33,10 @@ describe('registry', () => {
   it('has the Telegram adapter registered', () => {
     expect(getAdapter('telegram')).toBe(telegramAdapter);
     expect(listAdapterKinds()).toContain('telegram');
+  });
+
+  it('has the Twilio SMS adapter registered', () => {
+    expect(getAdapter('sms')).toBe(twilioSmsAdapter);
   });
 
   it('returns undefined for kinds without an adapter and accepts new ones', () => {

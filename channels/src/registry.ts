@@ -2,9 +2,10 @@ import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
 import { instagramAdapter } from './meta/instagram.ts';
 import { messengerAdapter } from './meta/messenger.ts';
-import { whatsAppCloudAdapter } from './meta/whatsapp.ts';
 import { slackAdapter } from './slack/adapter.ts';
 import { telegramAdapter } from './telegram/adapter.ts';
+import { twilioSmsAdapter } from './twilio/adapter.ts';
+import { whatsAppAdapter } from './whatsapp/adapter.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -31,7 +32,7 @@ registerAdapter(apiAdapter);
 registerAdapter(emailAdapter);
 registerAdapter(messengerAdapter);
 registerAdapter(instagramAdapter);
-// WhatsApp via Meta's Cloud API (credentials.provider 'cloud'); WhatsApp via Twilio shares the kind.
-registerAdapter(whatsAppCloudAdapter);
+registerAdapter(whatsAppAdapter);
 registerAdapter(slackAdapter);
 registerAdapter(telegramAdapter);
+registerAdapter(twilioSmsAdapter);

@@ -6,6 +6,7 @@ import { AttachmentStore } from './lib/attachment-store.ts';
 import { AuthService } from './domain/auth-service.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { InboxService } from './domain/inbox-service.ts';
+import { MediaLinks } from './domain/media-links.ts';
 import { IngestService } from './domain/ingest-service.ts';
 import { MessageService } from './domain/message-service.ts';
 import { OUTBOUND_QUEUE, OutboundDelivery } from './domain/outbound.ts';
@@ -31,8 +32,9 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const secrets = new SecretBox(config.secret);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
-  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) });
-  jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments }));
+  const links = new MediaLinks(config.secret, config.publicUrl);
+  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) }, links);
+  jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments, links, publicUrl: config.publicUrl }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
   const access = new AccessEvents();
@@ -48,7 +50,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     access,
     attachments,
     inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl, log.child({ mod: 'inboxes' })),
-    webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
+    webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log, publicUrl: config.publicUrl }),
     users: new UserService(store, access),
     teams: new TeamService(store),
     contacts: new ContactService(store),

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DEFAULT_POOL_SIZE } from '@switchboard/db';
 import { apiIngest } from './scenarios/api-ingest.ts';
+import { smsIngest } from './scenarios/sms-ingest.ts';
 import { ingestSql } from './scenarios/ingest-sql.ts';
 import { rawPgBaseline } from './scenarios/raw-pg-baseline.ts';
 import { imapBackfill } from './scenarios/imap-backfill.ts';
@@ -23,7 +24,7 @@ import { cpuTable, markdownTable, textTable } from './table.ts';
 import type { BenchOptions, BenchRow, Scenario } from './types.ts';
 
 /** Baseline first: other rows' ratios refer to it. Add new scenarios here. */
-const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, imapBackfill];
+const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill];
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -39,3 +39,18 @@ export {
   type SlackSigningOptions,
 } from '../slack/fixtures.ts';
 export { telegramTestContext, telegramWebhookRequest, TEST_TELEGRAM_SECRET, TEST_TELEGRAM_TOKEN } from '../telegram/fixtures.ts';
+export { startTwilioFake, twilioProviderHarness, type TwilioError, type TwilioFake, type TwilioFakeMessage, type TwilioFakeOptions } from './twilio-fake.ts';
+export {
+  encodeForm,
+  signedTwilioRequest,
+  TEST_CUSTOMER_NUMBER,
+  TEST_TWILIO_ACCOUNT_SID,
+  TEST_TWILIO_AUTH_TOKEN,
+  TEST_TWILIO_NUMBER,
+  twilioInboundParams,
+  twilioSid,
+  twilioStatusParams,
+  twilioTestContext,
+  twilioWebhook,
+  type InboundParamsInput,
+} from '../twilio/fixtures.ts';

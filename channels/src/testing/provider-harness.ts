@@ -25,7 +25,8 @@ export interface ProviderHarness<C = unknown, S = unknown> {
   close(): Promise<void>;
 }
 
-function closeOnce(close: () => Promise<void>): () => Promise<void> {
+/** Wraps `close` so that calling it again waits for the first call. */
+export function closeOnce(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
 }

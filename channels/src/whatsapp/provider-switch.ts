@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdapterContext, ChannelAdapter, ConnectionCheck, InboxKind } from '../contract.ts';
+import type { AdapterContext, ChannelAdapter, ConnectionCheck, IdentityKind, InboxKind } from '../contract.ts';
 import { malformed } from '../util/errors.ts';
 
 // Providers are stored type-erased, like the registry's adapters: each validates its own credentials/settings.
@@ -14,6 +14,7 @@ export interface ProviderSwitchOptions {
   /** Properties the kind has whatever the provider (WhatsApp: the 24-hour window). */
   replyWindowHours?: number;
   supportsTemplates?: boolean;
+  recipientIdentityKind?: IdentityKind;
 }
 
 type SwitchCredentials = { provider: string } & Record<string, unknown>;
@@ -61,6 +62,11 @@ export function providerSwitch(opts: ProviderSwitchOptions): ChannelAdapter<Swit
     settingsSchema: z.record(z.string(), z.unknown()),
     ...(opts.replyWindowHours !== undefined ? { replyWindowHours: opts.replyWindowHours } : {}),
     ...(opts.supportsTemplates !== undefined ? { supportsTemplates: opts.supportsTemplates } : {}),
+    ...(opts.recipientIdentityKind !== undefined ? { recipientIdentityKind: opts.recipientIdentityKind } : {}),
+    acknowledge: (outcome, ctx) => {
+      const p = pick(ctx);
+      return p.adapter.acknowledge?.(outcome, p.ctx) ?? { status: 200, body: JSON.stringify({ ok: true, ...outcome }), contentType: 'application/json' };
+    },
     handshake: (req, ctx) => {
       const p = pick(ctx);
       return p.adapter.handshake?.(req, p.ctx) ?? null;

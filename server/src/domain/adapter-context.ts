@@ -28,7 +28,7 @@ export function validatedContext(
     settings,
     fetch: fetchImpl,
     now: () => new Date(),
-    ...(publicUrl !== undefined && { webhookUrl: webhookUrlOf(publicUrl, inbox.kind, inbox.publicToken) }),
+    ...(publicUrl !== undefined && { publicUrl, webhookUrl: webhookUrlOf(publicUrl, inbox.kind, inbox.publicToken) }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Db, Store } from '../repositories/store.ts';
 import { assertInboxVisible } from './access.ts';
 import type { Actor } from './actor.ts';
 import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
+import type { MediaLinks } from './media-links.ts';
 
 export const ATTACHMENT_QUEUE = 'attachment.fetch';
 
@@ -38,12 +39,14 @@ export class AttachmentService {
   readonly #files: AttachmentStore;
   readonly #fetch: typeof fetch;
   readonly #channels: ChannelAccess | undefined;
+  readonly #links: MediaLinks | undefined;
 
-  constructor(store: Store, files: AttachmentStore, fetchImpl: typeof fetch, channels?: ChannelAccess) {
+  constructor(store: Store, files: AttachmentStore, fetchImpl: typeof fetch, channels?: ChannelAccess, links?: MediaLinks) {
     this.#store = store;
     this.#files = files;
     this.#fetch = fetchImpl;
     this.#channels = channels;
+    this.#links = links;
   }
 
   /** GET the file: through the inbox's adapter when it knows how (auth, media ids), else the plain URL. */
@@ -91,6 +94,18 @@ export class AttachmentService {
     if (!a.storageKey) {
       throw new AppError('conflict', a.error ? `Attachment could not be downloaded: ${a.error}` : 'Attachment is still being downloaded');
     }
+    const file = await this.#files.open(a.storageKey);
+    return { ...file, name: a.name, contentType: a.contentType };
+  }
+
+  /**
+   * A stored file by signed link (a provider fetching the media of a message we send): the link's signature and
+   * expiry are the access check. A bad, expired or unknown link is 404, like a file that does not exist.
+   */
+  async openByLink(id: string, expires: string | undefined, signature: string | undefined) {
+    if (!this.#links?.verify(id, expires, signature)) throw notFound('File');
+    const a = await attachmentsRepo.get(this.#store.prisma, id);
+    if (!a?.storageKey) throw notFound('File');
     const file = await this.#files.open(a.storageKey);
     return { ...file, name: a.name, contentType: a.contentType };
   }

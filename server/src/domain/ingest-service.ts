@@ -17,6 +17,7 @@ import type { AttachmentService } from './attachments.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { attachmentsRepo } from '../repositories/attachments.ts';
 import { addParticipants } from './participants.ts';
+import { recordConsent } from './consent.ts';
 import { linkInlineImages } from './inline-images.ts';
 
 export interface IngestInbox {
@@ -108,6 +109,7 @@ export class IngestService {
       const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known);
       const contactId = contact.id;
       const now = new Date();
+      if (m.consent) await recordConsent(tx, inbox, m);
       // Provider timestamps order the history; a clock in the future is clamped to now.
       const at = m.occurredAt.getTime() > now.getTime() ? now : m.occurredAt;
       const resolved = await findOrStartConversation(this.#store, tx, {

@@ -15,6 +15,9 @@ import { OUTBOUND_QUEUE, type OutboundJob } from './outbound.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { AttachmentService } from './attachments.ts';
 import { assertReplyAllowed, templateOf } from './reply-window.ts';
+import { contactsRepo } from '../repositories/contacts.ts';
+import { inboxesRepo } from '../repositories/inboxes.ts';
+import { assertNotOptedOut } from './consent.ts';
 
 export interface ComposeInput {
   text?: string | undefined;
@@ -38,6 +41,14 @@ export class MessageService {
     this.#jobs = jobs;
     this.#attachments = attachments;
     this.#adapterFor = adapterFor;
+  }
+
+  /** A reply must not go to a recipient who opted out (SMS STOP): 409 recipient_opted_out, nothing stored. */
+  async #assertReachable(conversation: { inboxId: string; contactId: string; workspaceId: string }): Promise<void> {
+    const inbox = await inboxesRepo.byId(this.#store.prisma, conversation.inboxId);
+    if (!inbox || !this.#adapterFor(inbox.kind)?.recipientIdentityKind) return;
+    const contact = await contactsRepo.get(this.#store.prisma, conversation.workspaceId, conversation.contactId);
+    assertNotOptedOut(this.#adapterFor, inbox.kind, contact?.identities ?? []);
   }
 
   async #visibleConversation(actor: Actor, conversationId: string) {
@@ -80,7 +91,10 @@ export class MessageService {
     const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
     if (total > MAX_OUTBOUND_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `Attachments are limited to ${MAX_OUTBOUND_ATTACHMENT_BYTES} bytes per message`);
     const visible = await this.#visibleConversation(actor, conversationId);
-    if (kind === 'message') await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, template);
+    if (kind === 'message') {
+      await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, template);
+      await this.#assertReachable(visible);
+    }
     // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
     const files = uploads.length ? await this.#attachments.prepare(actor.workspaceId, uploads) : [];
 
@@ -127,6 +141,8 @@ export class MessageService {
     await assertInboxVisible(this.#store.prisma, actor, m.inboxId, 'Message');
     if (m.deliveryStatus !== 'failed') throw new AppError('conflict', 'Only failed messages can be retried');
     await assertReplyAllowed(this.#store.prisma, this.#adapterFor, { id: m.conversationId, inboxId: m.inboxId }, templateOf(m.metadata));
+    const conversation = await conversationsRepo.get(this.#store.prisma, actor.workspaceId, m.conversationId);
+    if (conversation) await this.#assertReachable(conversation);
     return this.#store.transaction(async (tx) => {
       const updated = await messagesRepo.updateDelivery(tx, m.id, { deliveryStatus: 'queued', deliveryError: null });
       await this.#jobs.enqueue(tx, OUTBOUND_QUEUE, { workspaceId: actor.workspaceId, messageId: m.id });

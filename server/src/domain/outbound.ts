@@ -1,4 +1,4 @@
-import { ChannelError, type ChannelAdapter, type InboxKind, type OutboundMessage } from '@switchboard/channels';
+import { ChannelError, type ChannelAdapter, type IdentityKind, type InboxKind, type OutboundMessage } from '@switchboard/channels';
 import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RetryableError, type JobContext, type JobHandler } from '../jobs/queue.ts';
@@ -14,6 +14,8 @@ import { threadOf } from './outbound-thread.ts';
 import type { AttachmentService } from './attachments.ts';
 import { adapterContext } from './adapter-context.ts';
 import { templateOf } from './reply-window.ts';
+import type { MediaLinks } from './media-links.ts';
+import { optedOutReason, optedOutRecipient } from './consent.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
@@ -29,6 +31,10 @@ export interface OutboundDeps {
   fetch: typeof fetch;
   log: Logger;
   attachments: Pick<AttachmentService, 'read'>;
+  /** Signed public URLs of the files (providers that fetch media themselves, such as Twilio). */
+  links?: Pick<MediaLinks, 'url'>;
+  /** PUBLIC_URL, for the adapters' context (status callback URLs). */
+  publicUrl?: string;
 }
 
 /**
@@ -53,7 +59,10 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     const adapter = this.#d.adapterFor(inbox.kind);
     if (!adapter) throw new Error(`no channel adapter for ${inbox.kind}`);
 
-    const ctx = adapterContext(adapter, inbox, (sealed) => this.#d.secrets.open(sealed), this.#d.fetch);
+    // An opt-out that arrived after the reply was queued: not sent, failed with the reason.
+    const optedOut = optedOutRecipient(adapter, contact?.identities ?? []);
+    if (optedOut) throw new ChannelError('recipient_opted_out', optedOutReason(optedOut));
+    const ctx = adapterContext(adapter, inbox, (sealed) => this.#d.secrets.open(sealed), this.#d.fetch, this.#d.publicUrl);
     const outbound: OutboundMessage = {
       id: message.id,
       conversation: { id: conversation.id, number: conversation.number, threadKey: conversation.threadKey, subject: conversation.subject },
@@ -70,7 +79,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
           name: a.name,
           contentType: a.contentType,
           size: a.size,
-          ...(a.storageKey ? { content: await this.#d.attachments.read(a.storageKey) } : {}),
+          ...(a.storageKey ? { content: await this.#d.attachments.read(a.storageKey), ...(this.#d.links ? { url: this.#d.links.url(a) } : {}) } : {}),
         })),
       ),
       ...(await threadOf(store, inbox.kind, conversation)),
@@ -88,8 +97,16 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       });
     } catch (err) {
       if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`);
+      // The provider knows of an opt-out we missed (Twilio 21610: STOP before this inbox existed): record it.
+      if (err instanceof ChannelError && err.code === 'recipient_opted_out') await this.#recordProviderOptOut(adapter, inbox, contact?.identities ?? []);
       throw err;
     }
+  }
+
+  async #recordProviderOptOut(adapter: ChannelAdapter, inbox: { id: string; workspaceId: string }, identities: Array<{ kind: IdentityKind; address: string; optedOutAt: Date | null }>): Promise<void> {
+    const recipient = identities.find((i) => i.kind === adapter.recipientIdentityKind);
+    if (!recipient || recipient.optedOutAt) return;
+    await contactsRepo.recordConsent(this.#d.store.prisma, inbox.workspaceId, recipient, { change: 'opted_out', keyword: 'STOP', inboxId: inbox.id, at: new Date() });
   }
 
   /** Still queued, but the agent sees why it is late. */

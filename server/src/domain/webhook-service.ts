@@ -14,6 +14,8 @@ export interface WebhookOutcome {
   statuses: number;
   /** Edits and deletions applied to stored messages. */
   edits: number;
+  /** The adapter's own answer body (see ChannelAdapter.acknowledge); else JSON with the counts. */
+  response?: HandshakeResponse;
 }
 
 export interface WebhookDeps {
@@ -23,6 +25,8 @@ export interface WebhookDeps {
   adapterFor: (k: InboxKind) => ChannelAdapter | undefined;
   fetch: typeof fetch;
   log: Logger;
+  /** PUBLIC_URL, for the adapters' context. */
+  publicUrl?: string;
 }
 
 const OPENED_CACHE_SIZE = 256;
@@ -84,12 +88,14 @@ export class WebhookService {
     const edits = parsed.edits?.length ? await this.#d.ingest.applyEdits(inbox, parsed.edits) : 0;
     const created = results.filter((r) => r.created).length;
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
-    return { received: created, duplicates, statuses, edits };
+    const counts = { received: created, duplicates, statuses, edits };
+    const response = adapter.acknowledge?.(counts, ctx);
+    return response ? { ...counts, response } : counts;
   }
 
   #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {
     try {
-      return adapterContext(adapter, inbox, (sealed) => this.#open(sealed), this.#d.fetch);
+      return adapterContext(adapter, inbox, (sealed) => this.#open(sealed), this.#d.fetch, this.#d.publicUrl);
     } catch (err) {
       this.#d.log.error({ err, inboxId: inbox.id }, 'inbox credentials or settings are unusable');
       throw new AppError('invalid_signature', 'This inbox is not configured to receive webhooks');

@@ -15,6 +15,7 @@ import { teamRoutes } from './routes/teams.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { mediaRoutes } from './routes/media.ts';
 import { serveConsole } from './static.ts';
 
 /** The whole HTTP surface: /healthz, /api (REST + OpenAPI), /webhooks, and the console at /. */
@@ -56,6 +57,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
   api.notFound((c) => c.json(errorBody('not_found', 'No such endpoint'), 404));
   app.route('/api', api);
   app.route('/webhooks', webhookRoutes(config.publicUrl));
+  app.route('/media', mediaRoutes());
   serveConsole(app, config.webDir);
   return app;
 }

@@ -16,7 +16,7 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
   .openapi('Error');
 
-const err = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
+export const err = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
 
 /** Standard error responses for authenticated endpoints. */
 export const errorResponses = {

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   setup_complete: 409,
+  recipient_opted_out: 409,
   payload_too_large: 413,
   /** A free-form reply after the channel's customer-service window closed (Meta: 24 h); send a template. */
   outside_reply_window: 422,

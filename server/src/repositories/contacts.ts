@@ -137,6 +137,22 @@ export const contactsRepo = {
       ON CONFLICT DO NOTHING`;
     return id;
   },
+  /**
+   * A consent keyword (SMS STOP / START / HELP) on an identity, one raw statement (runs in the sql-only ingest
+   * transaction): `opted_out` sets `optedOutAt` (an earlier opt-out keeps its date), `opted_in` clears it, `help`
+   * changes nothing but the record. `metadata.consent` keeps the last keyword, where and when. Returns rows changed.
+   */
+  recordConsent: (
+    db: Db,
+    workspaceId: string,
+    identity: { kind: IdentityKind; address: string },
+    consent: { change: 'opted_out' | 'opted_in' | 'help'; keyword: string; inboxId: string; at: Date },
+  ) => db.$executeRaw`/* prepare: */
+      UPDATE "ContactIdentity" SET
+        "optedOutAt" = CASE ${consent.change}::text WHEN 'opted_out' THEN COALESCE("optedOutAt", ${consent.at}) WHEN 'opted_in' THEN NULL ELSE "optedOutAt" END,
+        metadata = metadata || jsonb_build_object('consent', jsonb_build_object(
+          'change', ${consent.change}::text, 'keyword', ${consent.keyword}::text, 'inboxId', ${consent.inboxId}::text, 'at', ${consent.at.toISOString()}::text))
+      WHERE "workspaceId" = ${workspaceId}::uuid AND kind = ${identity.kind}::"IdentityKind" AND address = ${identity.address}`,
   identity: (db: Db, workspaceId: string, kind: IdentityKind, address: string) =>
     db.contactIdentity.findUnique({ where: { workspaceId_kind_address: { workspaceId, kind, address } } }),
   deleteIdentity: (db: Db, workspaceId: string, contactId: string, id: string) =>

@@ -5,7 +5,7 @@ export function httpClient(base: string, maxSockets: number) {
   const url = new URL(base);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const post = (path: string, body: string, headers: Record<string, string>) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
       const req = http.request(
         {
           agent,
@@ -19,7 +19,7 @@ export function httpClient(base: string, maxSockets: number) {
           let data = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (data += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, headers: res.headers }));
           res.on('error', reject);
         },
       );

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../middleware/auth.ts';
-import { body, ErrorSchema, errorResponses, json, router, security } from '../openapi.ts';
+import { body, err, errorResponses, json, router, security } from '../openapi.ts';
 import { ContactSchema, ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
 
 const ListQuery = z.object({
@@ -148,7 +148,12 @@ export function conversationRoutes() {
       security,
       middleware: [requireAuth] as const,
       request: { params: IdParam, ...body(Reply) },
-      responses: { 201: json(MessageSchema, 'Queued'), 422: json(ErrorSchema, 'outside_reply_window: send a template instead'), ...errorResponses },
+      responses: {
+        201: json(MessageSchema, 'Queued'),
+        409: err('recipient_opted_out: the customer opted out on this channel (SMS STOP); nothing was queued'),
+        422: err('outside_reply_window: send a template instead'),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await c.get('services').messages.reply(c.get('actor'), c.req.valid('param').id, composeInput(c.req.valid('json'))), 201),
   );
@@ -176,7 +181,12 @@ export function conversationRoutes() {
       security,
       middleware: [requireAuth] as const,
       request: { params: IdParam },
-      responses: { 200: json(MessageSchema), 409: json(z.any(), 'Not failed'), 422: json(ErrorSchema, 'outside_reply_window'), ...errorResponses },
+      responses: {
+        200: json(MessageSchema),
+        409: err('conflict: the message has not failed; recipient_opted_out: the customer opted out'),
+        422: err('outside_reply_window'),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await c.get('services').messages.retry(c.get('actor'), c.req.valid('param').id), 200),
   );

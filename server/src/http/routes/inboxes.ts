@@ -35,7 +35,7 @@ const TestConnectionResult = z
     problem: z
       .string()
       .optional()
-      .openapi({ description: 'auth_failed, unreachable, tls_failed, timeout, not_found, folder_missing (email) or unknown' }),
+      .openapi({ description: 'auth_failed, unreachable, tls_failed, timeout, not_found, folder_missing (email), account_inactive (Twilio) or unknown' }),
     protocol: z.string().optional().openapi({ description: 'The part that failed (email: imap or smtp)' }),
     message: z.string().optional(),
     details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What the provider reported (account name, bot name…)' }),

@@ -35,6 +35,12 @@ export function webhookRoutes(publicUrl: string) {
     if (result.handshake) {
       return c.body(result.handshake.body, result.handshake.status as 200, { 'content-type': result.handshake.contentType ?? 'text/plain' });
     }
+    c.header('x-switchboard-received', String(result.received));
+    c.header('x-switchboard-duplicates', String(result.duplicates));
+    c.header('x-switchboard-statuses', String(result.statuses));
+    if (result.response) {
+      return c.body(result.response.body, result.response.status as 200, { 'content-type': result.response.contentType ?? 'text/plain' });
+    }
     return c.json({ ok: true, received: result.received, duplicates: result.duplicates, statuses: result.statuses, edits: result.edits }, 200);
   });
   return app;

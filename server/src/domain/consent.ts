@@ -1,0 +1,48 @@
+import type { ChannelAdapter, IdentityKind, InboundMessage, InboxKind } from '@switchboard/channels';
+import { AppError } from '../lib/errors.ts';
+import { contactsRepo } from '../repositories/contacts.ts';
+import type { Db } from '../repositories/store.ts';
+
+/**
+ * Consent on identities (SMS STOP / START / HELP). A channel's adapter reports the keyword (`InboundMessage.consent`);
+ * ingest records it on the sender's first identity; replies to an identity that opted out are refused, at the API
+ * (409 `recipient_opted_out`, nothing queued) and again by the outbound job (an opt-out that arrived after queueing).
+ */
+export async function recordConsent(tx: Db, inbox: { id: string; workspaceId: string }, m: InboundMessage): Promise<void> {
+  const identity = m.contact.identities[0];
+  if (!m.consent || !identity || identity.verified === false) return;
+  await contactsRepo.recordConsent(tx, inbox.workspaceId, identity, { ...m.consent, inboxId: inbox.id, at: new Date() });
+}
+
+export interface ConsentIdentity {
+  kind: IdentityKind;
+  address: string;
+  optedOutAt: Date | null;
+  metadata?: unknown;
+}
+
+/** The identity a channel's replies go to (the contact's first of the adapter's recipient kind), if it opted out. */
+export function optedOutRecipient<I extends ConsentIdentity>(adapter: Pick<ChannelAdapter, 'recipientIdentityKind'> | undefined, identities: I[]): I | null {
+  const kind = adapter?.recipientIdentityKind;
+  const recipient = kind ? identities.find((i) => i.kind === kind) : undefined;
+  return recipient?.optedOutAt ? recipient : null;
+}
+
+function keywordOf(metadata: unknown): string | null {
+  const consent = (metadata as { consent?: { keyword?: unknown } } | null)?.consent;
+  return typeof consent?.keyword === 'string' ? consent.keyword : null;
+}
+
+/** Why a reply to this identity is not sent, for the agent. */
+export function optedOutReason(recipient: ConsentIdentity): string {
+  const keyword = keywordOf(recipient.metadata);
+  return `${recipient.address} opted out of messages${keyword ? ` (replied ${keyword})` : ''} on ${recipient.optedOutAt?.toISOString() ?? '?'}: nothing is sent to them until they reply START`;
+}
+
+/** Refuses a reply (409 `recipient_opted_out`) when the recipient opted out. */
+export function assertNotOptedOut(adapterFor: (kind: InboxKind) => ChannelAdapter | undefined, kind: InboxKind, identities: ConsentIdentity[]): void {
+  const recipient = optedOutRecipient(adapterFor(kind), identities);
+  if (recipient) {
+    throw new AppError('recipient_opted_out', optedOutReason(recipient), { address: recipient.address, optedOutAt: recipient.optedOutAt?.toISOString() ?? null });
+  }
+}
