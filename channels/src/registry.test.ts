@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
+import { webchatAdapter } from './webchat/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -13,6 +14,11 @@ describe('registry', () => {
   it('has the email adapter registered', () => {
     expect(getAdapter('email')).toBe(emailAdapter);
     expect(listAdapterKinds()).toContain('email');
+  });
+
+  it('has the webchat adapter registered', () => {
+    expect(getAdapter('webchat')).toBe(webchatAdapter);
+    expect(listAdapterKinds()).toContain('webchat');
   });
 
   it('returns undefined for kinds without an adapter and accepts new ones', () => {

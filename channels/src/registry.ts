@@ -1,5 +1,6 @@
 import { apiAdapter } from './api/adapter.ts';
 import { emailAdapter } from './email/adapter.ts';
+import { webchatAdapter } from './webchat/adapter.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -24,3 +25,4 @@ export function listAdapterKinds(): InboxKind[] {
 
 registerAdapter(apiAdapter);
 registerAdapter(emailAdapter);
+registerAdapter(webchatAdapter);
