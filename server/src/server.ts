@@ -12,12 +12,17 @@ import { createServices, type ServiceOptions, type Services } from './services.t
 import { getAdapter } from '@switchboard/channels';
 import { MailSyncManager, type MailSyncManagerOptions } from './email/sync-manager.ts';
 import { startSmtpInbound, type SmtpInbound } from './email/smtp-inbound.ts';
+import { WidgetGateway } from './webchat/gateway.ts';
+import { AgentPresence } from './webchat/presence.ts';
+import { Typing } from './webchat/typing.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
   services: Services;
   gateway: Gateway;
+  /** The chat widget's Socket.IO namespace. */
+  widget: WidgetGateway;
   relay: EventRelay;
   database: Database;
   log: Logger;
@@ -36,6 +41,8 @@ export interface StartOptions extends ServiceOptions {
   mailSync?: Partial<MailSyncManagerOptions>;
   /** Size limit of the inbound SMTP endpoint (default 30 MB). */
   smtpMaxBytes?: number;
+  /** Chat widget intervals (tests shorten them). */
+  webchat?: { presenceMs?: number };
 }
 
 /** Starts the whole product in this process: API, webhooks, Socket.IO, jobs, console, on one port. */
@@ -68,6 +75,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     pollMs: opts.relayPollMs,
   });
   await gateway.start();
+  const widget = new WidgetGateway({
+    agents: gateway,
+    webchat: services.webchat,
+    presence: new AgentPresence(store, gateway, log.child({ mod: 'webchat' })),
+    typing: new Typing(gateway, store, log.child({ mod: 'webchat' })),
+    log: log.child({ mod: 'webchat' }),
+    presenceMs: opts.webchat?.presenceMs,
+  });
   const relay = new EventRelay(store, (events) => gateway.publish(events), log, opts.relayPollMs);
   store.onCommit(() => relay.kick());
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
@@ -99,9 +114,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await mailSync.stop();
       await services.jobs.stop();
       await relay.stop();
+      await widget.close();
       await gateway.close();
       await new Promise<void>((r) => http.close(() => r()));
       if (!opts.database) await database.close();
     })());
-  return { url, port, services, gateway, relay, database, log, mail: { sync: mailSync, smtp }, stop };
+  return { url, port, services, gateway, widget, relay, database, log, mail: { sync: mailSync, smtp }, stop };
 }

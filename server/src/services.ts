@@ -16,6 +16,8 @@ import { LabelService } from './domain/label-service.ts';
 import { TeamService } from './domain/team-service.ts';
 import { UserService } from './domain/user-service.ts';
 import { JobQueue, type QueueOptions } from './jobs/queue.ts';
+import { WebchatInboxes } from './webchat/inboxes.ts';
+import { WebchatService } from './webchat/service.ts';
 import { SecretBox } from './lib/crypto.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Store } from './repositories/store.ts';
@@ -31,11 +33,16 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const secrets = new SecretBox(config.secret);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
-  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) });
+  const files = new AttachmentStore(config.dataDir);
+  const attachments = new AttachmentService(store, files, fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) });
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
   const access = new AccessEvents();
+  const webhooks = new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log });
+  const inboxes = new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl);
+  const webchatInboxes = new WebchatInboxes(store, (sealed) => secrets.open(sealed), getAdapter, log.child({ mod: 'webchat' }));
+  inboxes.onChange(() => webchatInboxes.clear());
 
   return {
     store,
@@ -47,8 +54,9 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     messages: new MessageService(store, jobs, attachments),
     access,
     attachments,
-    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl),
-    webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log }),
+    inboxes,
+    webhooks,
+    webchat: new WebchatService({ store, open: (sealed) => secrets.open(sealed), webhooks, inboxes: webchatInboxes, files, publicUrl: config.publicUrl, log: log.child({ mod: 'webchat' }) }),
     users: new UserService(store, access),
     teams: new TeamService(store),
     contacts: new ContactService(store),

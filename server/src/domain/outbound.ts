@@ -13,6 +13,7 @@ import { toMessageDto } from './mappers.ts';
 import { threadOf } from './outbound-thread.ts';
 import type { AttachmentService } from './attachments.ts';
 import { adapterContext } from './adapter-context.ts';
+import { nextStatus } from './delivery-status.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
@@ -77,8 +78,11 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     try {
       const result = await adapter.send(outbound, ctx);
       await store.transaction(async (tx) => {
+        // A receipt may have overtaken the send (a chat widget reads a reply the moment it is stored): never move back.
+        const current = await messagesRepo.lockDelivery(tx, message.id);
+        const incoming = result.status ?? 'sent';
         const updated = await messagesRepo.updateDelivery(tx, message.id, {
-          deliveryStatus: result.status ?? 'sent',
+          deliveryStatus: current === null || current === 'queued' || nextStatus(current, incoming) ? incoming : current,
           deliveryError: null,
           providerMessageId: result.providerMessageId,
         });

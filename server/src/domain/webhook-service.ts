@@ -4,7 +4,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import type { Store } from '../repositories/store.ts';
-import type { IngestService } from './ingest-service.ts';
+import type { IngestResult, IngestService } from './ingest-service.ts';
 import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
 
 export interface WebhookOutcome {
@@ -12,6 +12,8 @@ export interface WebhookOutcome {
   received: number;
   duplicates: number;
   statuses: number;
+  /** What each parsed message became (in order): stored, a duplicate of a stored one, or dropped. */
+  results: IngestResult[];
 }
 
 export interface WebhookDeps {
@@ -58,7 +60,7 @@ export class WebhookService {
     const ctx = this.#context(adapter, inbox);
 
     const handshake = adapter.handshake?.(req, ctx);
-    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0 };
+    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0, results: [] };
 
     const verdict = await adapter.verify(req, ctx);
     if (!verdict.ok) {
@@ -76,7 +78,7 @@ export class WebhookService {
     const statuses = await this.#d.ingest.applyStatuses(inbox, parsed.statuses);
     const created = results.filter((r) => r.created).length;
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
-    return { received: created, duplicates, statuses };
+    return { received: created, duplicates, statuses, results };
   }
 
   #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {
