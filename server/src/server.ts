@@ -42,7 +42,7 @@ export interface StartOptions extends ServiceOptions {
   /** Size limit of the inbound SMTP endpoint (default 30 MB). */
   smtpMaxBytes?: number;
   /** Chat widget intervals (tests shorten them). */
-  webchat?: { presenceMs?: number };
+  webchat?: { presenceMs?: number; continuitySweepMs?: number };
 }
 
 /** Starts the whole product in this process: API, webhooks, Socket.IO, jobs, console, on one port. */
@@ -88,6 +88,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
+  services.continuity.start(services.jobs, opts.webchat?.continuitySweepMs ?? 15_000);
   const emailSource = { store, secrets: services.secrets, adapterFor: getAdapter, log };
   const mailSync = new MailSyncManager(emailSource, services.ingest, opts.mailSync);
   services.inboxes.onChange(() => void mailSync.refresh());
@@ -99,6 +100,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const sweep = setInterval(() => {
     void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed'));
     void services.auth.purgeExpiredSessions().catch((err: unknown) => log.error({ err }, 'session purge failed'));
+    void services.webchat.purgeRateLimits().catch((err: unknown) => log.error({ err }, 'rate limit purge failed'));
   }, opts.snoozeSweepMs ?? 30_000);
   sweep.unref();
 
@@ -112,6 +114,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clearInterval(sweep);
       await smtp?.close();
       await mailSync.stop();
+      await services.continuity.stop();
       await services.jobs.stop();
       await relay.stop();
       await widget.close();

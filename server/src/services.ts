@@ -18,6 +18,7 @@ import { UserService } from './domain/user-service.ts';
 import { JobQueue, type QueueOptions } from './jobs/queue.ts';
 import { WebchatInboxes } from './webchat/inboxes.ts';
 import { WebchatService } from './webchat/service.ts';
+import { CONTINUITY_QUEUE, EmailContinuity } from './webchat/continuity.ts';
 import { SecretBox } from './lib/crypto.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Store } from './repositories/store.ts';
@@ -37,6 +38,8 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const attachments = new AttachmentService(store, files, fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) });
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
+  const continuity = new EmailContinuity({ store, open: (sealed) => secrets.open(sealed), adapterFor: getAdapter, fetch: fetchImpl, attachments, log: log.child({ mod: 'webchat' }) });
+  jobs.register(CONTINUITY_QUEUE, continuity);
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
   const access = new AccessEvents();
   const webhooks = new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log });
@@ -56,6 +59,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     attachments,
     inboxes,
     webhooks,
+    continuity,
     webchat: new WebchatService({ store, open: (sealed) => secrets.open(sealed), webhooks, inboxes: webchatInboxes, files, publicUrl: config.publicUrl, log: log.child({ mod: 'webchat' }) }),
     users: new UserService(store, access),
     teams: new TeamService(store),

@@ -17,6 +17,16 @@ import { nextStatus } from './delivery-status.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
 
+/** A stored message's files as an adapter sends them (with their bytes). */
+export function outboundAttachments(
+  files: Array<{ name: string; contentType: string; size: number; storageKey: string | null }>,
+  store: Pick<AttachmentService, 'read'>,
+): Promise<OutboundMessage['attachments']> {
+  return Promise.all(
+    files.map(async (a) => ({ name: a.name, contentType: a.contentType, size: a.size, ...(a.storageKey ? { content: await store.read(a.storageKey) } : {}) })),
+  );
+}
+
 export interface OutboundJob {
   workspaceId: string;
   messageId: string;
@@ -65,14 +75,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       text: message.text,
       html: message.html,
       author: message.authorUser ? { name: message.authorUser.name } : null,
-      attachments: await Promise.all(
-        message.attachments.map(async (a) => ({
-          name: a.name,
-          contentType: a.contentType,
-          size: a.size,
-          ...(a.storageKey ? { content: await this.#d.attachments.read(a.storageKey) } : {}),
-        })),
-      ),
+      attachments: await outboundAttachments(message.attachments, this.#d.attachments),
       ...(await threadOf(store, inbox.kind, conversation)),
     };
     try {

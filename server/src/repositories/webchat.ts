@@ -62,4 +62,58 @@ export const webchatRepo = {
         select: { id: true },
       })
     ).map((u) => u.id),
+
+  /**
+   * Agent replies in webchat inboxes with email continuity that the visitor has not read `afterSeconds` after
+   * they were written (and within three days), not emailed and without a continuity job yet.
+   */
+  continuityCandidates: (db: Db, limit: number) =>
+    db.$queryRaw<Array<{ id: string; workspaceId: string }>>`
+      SELECT m.id, m."workspaceId" FROM "Inbox" i
+      JOIN "Conversation" c ON c."inboxId" = i.id AND c."lastActivityAt" > now() - interval '3 days'
+      JOIN "Message" m ON m."conversationId" = c.id
+      WHERE i.kind = 'webchat' AND i."disabledAt" IS NULL AND i.settings->'continuity'->>'emailInboxId' IS NOT NULL
+        AND m.direction = 'out' AND m.kind = 'message' AND m."deliveryStatus" IN ('queued', 'sent', 'delivered')
+        AND m."createdAt" > now() - interval '3 days'
+        AND m."createdAt" <= now() - make_interval(secs => COALESCE((i.settings->'continuity'->>'afterSeconds')::int, 120))
+        AND NOT (m.metadata ? 'emailFallback')
+        AND NOT EXISTS (SELECT 1 FROM "Job" j WHERE j."singletonKey" = ${CONTINUITY_KEY_PREFIX} || m.id::text)
+      ORDER BY m."createdAt" LIMIT ${limit}`,
+
+  /**
+   * Claims the conversation's agent replies that the visitor has not read and that nobody emailed or claimed
+   * (`metadata.emailFallback.claimedBy`), for `claimer`; returns every reply claimed by it (again on a retry).
+   * One statement: concurrent claimers serialize on the rows, so no reply is claimed twice.
+   */
+  async claimUnreadReplies(db: Db, workspaceId: string, conversationId: string, claimer: string): Promise<string[]> {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`
+      UPDATE "Message" SET metadata = metadata || jsonb_build_object('emailFallback', jsonb_build_object('claimedBy', ${claimer}::text))
+      WHERE "workspaceId" = ${workspaceId}::uuid AND "conversationId" = ${conversationId}::uuid AND direction = 'out' AND kind = 'message'
+        AND ("deliveryStatus" IN ('queued', 'sent', 'delivered') AND NOT (metadata ? 'emailFallback')
+             OR metadata->'emailFallback'->>'claimedBy' = ${claimer}::text)
+      RETURNING id`;
+    return rows.map((r) => r.id);
+  },
+
+  /** Messages by id with their files and authors, oldest first. */
+  byIds: (db: Db, workspaceId: string, ids: string[]) =>
+    db.message.findMany({ where: { workspaceId, id: { in: uuids(ids) } }, include: messageInclude, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+
+  /** The email a visitor typed into the pre-chat form, from their newest message that carries one. */
+  async claimedEmail(db: Db, conversationId: string): Promise<string | null> {
+    const rows = await db.$queryRaw<Array<{ email: string }>>`
+      SELECT m.metadata->'webchat'->>'claimedEmail' AS email FROM "Message" m
+      WHERE m."conversationId" = ${conversationId}::uuid AND m.direction = 'in' AND m.metadata->'webchat' ? 'claimedEmail'
+      ORDER BY m."createdAt" DESC LIMIT 1`;
+    return rows[0]?.email ?? null;
+  },
+
+  /** Records on the messages that they went out by email (`metadata.emailFallback`). */
+  markEmailed: (db: Db, ids: string[], value: Record<string, unknown>) =>
+    db.$executeRaw`
+      UPDATE "Message" SET metadata = metadata || jsonb_build_object('emailFallback', ${JSON.stringify(value)}::jsonb), "updatedAt" = now()
+      WHERE id = ANY(${uuids(ids)}::uuid[])`,
 };
+
+/** Continuity jobs are keyed `webchat.email:<message id>`: one per agent reply, ever. */
+export const CONTINUITY_KEY_PREFIX = 'webchat.email:';

@@ -35,6 +35,7 @@ import { markSeenByAgent, markStatus } from './receipts.ts';
 import type { Actor } from '../domain/actor.ts';
 import { requireAdmin } from '../domain/access.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
+import { rateLimitRepo } from '../repositories/sessions.ts';
 
 /** An authenticated widget connection: the inbox, who the visitor is, their current token and address. */
 export interface VisitorSession {
@@ -295,6 +296,11 @@ export class WebchatService {
     const size = await this.#d.files.put(key, file.bytes);
     const upload = signUploadReceipt(secret, { key, name, contentType, size, visitorId: claims.visitorId, expiresAt: Math.floor(Date.now() / 1000) + UPLOAD_TTL_SECONDS });
     return { upload, name, contentType, size };
+  }
+
+  /** Housekeeping: rate-limit windows that ended over an hour ago. */
+  async purgeRateLimits(): Promise<void> {
+    await rateLimitRepo.purgeExpired(this.#d.store.prisma, HOUR);
   }
 
   /** What an admin pastes into their site, and the identity secret their backend signs with. */
