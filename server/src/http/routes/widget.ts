@@ -56,14 +56,15 @@ export function widgetRoutes(webDir: string | undefined) {
 
   // CORS for the inbox named in ?inbox=: only its allowed origins (any when the list is empty).
   app.use('/widget/api/*', async (c, next) => {
-    const inbox = await c.get('services').webchat.inboxes.byToken(c.req.query('inbox'));
-    if (!inbox) throw new AppError('not_found', 'No chat is configured for this inbox token');
+    // Every answer is readable by the page (a refusal too, so the widget can say why); data only for allowed sites.
     const origin = c.req.header('origin');
-    if (!originAllowed(inbox.ctx.settings.allowedOrigins, origin)) throw new AppError('forbidden', 'This website may not embed this chat');
     if (origin) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Vary', 'Origin');
     }
+    const inbox = await c.get('services').webchat.inboxes.byToken(c.req.query('inbox'));
+    if (!inbox) throw new AppError('not_found', 'No chat is configured for this inbox token');
+    if (!originAllowed(inbox.ctx.settings.allowedOrigins, origin)) throw new AppError('forbidden', 'This website may not embed this chat');
     if (c.req.method === 'OPTIONS') {
       c.header('Access-Control-Allow-Methods', 'GET, POST');
       c.header('Access-Control-Allow-Headers', `content-type, ${VISITOR_HEADER}, x-filename`);
