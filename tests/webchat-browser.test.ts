@@ -53,6 +53,7 @@ describe('the chat widget in a browser (pglite)', () => {
   let agent: LiveClient;
   let agentClient: ApiClient;
   let inbox: WebchatInbox;
+  let formInbox: WebchatInbox;
   let site: { server: Server; origin: string };
   let elsewhere: { server: Server; origin: string };
   let page: Page;
@@ -75,10 +76,12 @@ describe('the chat widget in a browser (pglite)', () => {
     admin = await setupAdmin(t.url);
     const grace = await addUser(admin, 'agent', { name: 'Grace Support' });
     agentClient = grace.client;
-    site = await startSite((path) => sitePage(t.url, inbox.publicToken, identities.get(path)));
+    site = await startSite((path) => sitePage(t.url, path === '/form' ? formInbox.publicToken : inbox.publicToken, identities.get(path)));
     elsewhere = await startSite(() => sitePage(t.url, inbox.publicToken));
     inbox = await createWebchatInbox(admin, { allowedOrigins: [site.origin], title: 'Shop help', greeting: 'Hi! Ask us anything.', expectedReplyTime: 'minutes', color: '#0b7a75' });
+    formInbox = await createWebchatInbox(admin, { allowedOrigins: [site.origin], locale: 'de', preChatForm: { enabled: true, name: 'optional', email: 'required' } }, 'Formular');
     await admin.put(`/api/inboxes/${inbox.id}/members`, { userIds: [grace.id] });
+    await admin.put(`/api/inboxes/${formInbox.id}/members`, { userIds: [grace.id] });
     agent = new LiveClient(t.url, { token: (await agentClient.post('/api/me/tokens', { name: 'live' })).body.token as string });
     await agent.connect();
     page = await launchPage();
@@ -156,7 +159,58 @@ describe('the chat widget in a browser (pglite)', () => {
     expect(await page.evaluate(`document.querySelector('switchboard-chat').shadowRoot.activeElement?.className`)).toContain('launcher');
   });
 
+  it('sends a file: uploaded across origins, an attachment for the agent, a link in the widget', async () => {
+    await click('.launcher');
+    await waitW(`${w('textarea')}`, 'the chat window');
+    await page.evaluate(`(() => {
+      const input = ${w('input[type=file]')};
+      const dt = new DataTransfer();
+      dt.items.add(new File(['receipt: 42 EUR'], 'receipt.txt', { type: 'text/plain' }));
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    })()`);
+    await waitW(`${w('.files li')}?.textContent.includes('receipt.txt')`, 'the chosen file');
+    await type('textarea', 'Here is my receipt');
+    await click('.send');
+    const e = await agent.waitFor(messageEvent('Here is my receipt'), 20_000);
+    if (e.type !== 'message.created') throw new Error('unexpected event');
+    const [att] = e.payload.message.attachments;
+    expect(att).toMatchObject({ name: 'receipt.txt', contentType: 'text/plain', size: 15 });
+    expect((await agentClient.get(`/api/attachments/${att!.id}`)).body).toBe('receipt: 42 EUR');
+    await waitW(`${w('.msg.visitor:not(.failed) a.file')}?.textContent.includes('receipt.txt')`, 'the file link in the widget');
+    const href = await page.evaluate<string>(`${w('.msg.visitor a.file')}.href`);
+    expect(await (await fetch(href)).text()).toBe('receipt: 42 EUR');
+    await click('.close');
+  });
+
+  it('the pre-chat form (German): the email first, as an unproven claim', async () => {
+    await page.goto(`${site.origin}/form`);
+    await waitW(`${w('.launcher')}`, 'the launcher');
+    expect(await page.evaluate(`${w('.launcher')}.getAttribute('aria-label')`)).toBe('Chat öffnen');
+    await click('.launcher');
+    await waitW(`${w('.prechat')}`, 'the pre-chat form');
+    expect(await page.evaluate(`[...${w('.prechat')}.querySelectorAll('input')].every((i) => i.labels.length === 1)`)).toBe(true);
+    expect(await page.evaluate(`Boolean(${w('textarea')})`)).toBe(false);
+    await type('#sb-email', 'nicht-gueltig');
+    await click('.prechat button[type=submit]');
+    await waitW(`${w('.prechat .error')}`, 'the error');
+    expect(await page.evaluate(`${w('.prechat .error')}.textContent`)).toBe('Bitte geben Sie eine gültige E-Mail-Adresse ein.');
+    await type('#sb-name', 'Max');
+    await type('#sb-email', 'Max@Example.com');
+    await click('.prechat button[type=submit]');
+    await waitW(`${w('textarea')}`, 'the composer after the form');
+    await type('textarea', 'Hallo, ich habe eine Frage');
+    await click('.send');
+    const conversation = await conversationOf('Hallo, ich habe eine Frage');
+    const contact = (await admin.get(`/api/contacts/${conversation.contact.id}`)).body as { name: string; identities: Array<{ kind: string; address: string; verified: boolean }> };
+    expect(contact.name).toBe('Max');
+    expect(contact.identities).toContainEqual(expect.objectContaining({ kind: 'email', address: 'max@example.com', verified: false }));
+    await page.evaluate('localStorage.clear()');
+  });
+
   it('lets no CSS cross the shadow root, in or out', async () => {
+    await page.goto(`${site.origin}/`);
+    await waitW(`${w('.launcher')}`, 'the launcher');
     const launcher = await page.evaluate<{ display: string; color: string; background: string; size: string; font: string }>(`(() => {
       const s = getComputedStyle(${w('.launcher')});
       return { display: s.display, color: s.color, background: s.backgroundColor, size: s.width, font: getComputedStyle(${w('.root')}).fontSize };

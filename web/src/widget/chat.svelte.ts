@@ -56,6 +56,8 @@ export class Chat {
   agentTyping = $state<string | null>(null);
   isOpen = $state(false);
   unread = $state(0);
+  /** The pre-chat form was sent in this page (optional fields may stay empty). */
+  preChatSent = $state(false);
 
   readonly server: string;
   readonly inbox: string;
@@ -243,7 +245,8 @@ export class Chat {
   get needsPreChat(): boolean {
     const form = this.config?.preChatForm;
     if (!form?.enabled || !this.visitor || this.visitor.verified || this.messages.length > 0) return false;
-    return (form.name === 'required' && !this.visitor.name) || (form.email === 'required' && !this.visitor.email) || (!this.visitor.name && !this.visitor.email);
+    const missing = (form.name === 'required' && !this.visitor.name) || (form.email === 'required' && !this.visitor.email);
+    return missing || (!this.preChatSent && !this.visitor.name && !this.visitor.email);
   }
 
   #emit<T extends object>(send: (ack: (r: WidgetAck<T>) => void) => void): Promise<WidgetAck<T>> {
@@ -258,6 +261,7 @@ export class Chat {
     this.#token = r.token;
     this.#store(r.token);
     this.visitor = r.visitor;
+    this.preChatSent = true;
     return null;
   }
 
