@@ -7,6 +7,7 @@ import type { Gateway } from '../realtime/gateway.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { conversationsRepo } from '../repositories/conversations.ts';
 import type { Store } from '../repositories/store.ts';
+import { uuids } from '../repositories/webchat.ts';
 import type { VisitorSocket, WidgetNamespace } from './gateway.ts';
 import { widgetRooms } from './rooms.ts';
 
@@ -15,7 +16,6 @@ type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 /** A typing state is repeated at most this often while it lasts (clients expire it after a few seconds). */
 const REPEAT_MS = 2_000;
 const LOOKUP_CACHE_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface State {
   typing: boolean;
@@ -84,7 +84,7 @@ export class Typing {
 
   async #agent(socket: AgentSocket, p: unknown): Promise<void> {
     const { conversationId, typing } = (p ?? {}) as { conversationId?: unknown; typing?: unknown };
-    if (typeof conversationId !== 'string' || !UUID.test(conversationId) || typeof typing !== 'boolean') return;
+    if (typeof conversationId !== 'string' || uuids([conversationId]).length === 0 || typeof typing !== 'boolean') return;
     const target = await this.#target(socket, conversationId);
     if (!target || !this.#due(socket, typing)) return;
     const { actor } = socket.data;

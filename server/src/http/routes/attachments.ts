@@ -1,11 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Readable } from 'node:stream';
 import { requireAuth } from '../middleware/auth.ts';
 import { errorResponses, router, security } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
-
-// Inline only for raster images; everything else downloads (no HTML/SVG rendered from our origin).
-const INLINE = /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i;
+import { fileResponse } from '../file-response.ts';
 
 export function attachmentRoutes() {
   const app = router();
@@ -26,18 +23,7 @@ export function attachmentRoutes() {
     }),
     async (c) => {
       const file = await c.get('services').attachments.open(c.get('actor'), c.req.valid('param').id);
-      const disposition = INLINE.test(file.contentType) ? 'inline' : 'attachment';
-      return new Response(Readable.toWeb(file.stream) as ReadableStream, {
-        status: 200,
-        headers: {
-          'content-type': INLINE.test(file.contentType) ? file.contentType : 'application/octet-stream',
-          'content-length': String(file.size),
-          'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-          'x-content-type-options': 'nosniff',
-          'content-security-policy': "default-src 'none'; sandbox",
-          'cache-control': 'private, max-age=3600',
-        },
-      }) as never;
+      return fileResponse(file) as never;
     },
   );
   return app;

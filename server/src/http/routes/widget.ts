@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientIp } from '../client-ip.ts';
+import { fileResponse } from '../file-response.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { AppError } from '../../lib/errors.ts';
 import { originAllowed } from '../../webchat/inboxes.ts';
 import { toWidgetConfig } from '../../webchat/dto.ts';
@@ -16,15 +16,6 @@ import { IdParam } from '../schemas.ts';
 /** The largest upload any inbox may allow (its own limit applies on top). */
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 const VISITOR_HEADER = 'x-switchboard-visitor';
-const INLINE = /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i;
-
-function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** The widget bundle (web/build/widget.js), re-read when the file changes. */
 function widgetScript(webDir: string | undefined) {
@@ -109,19 +100,7 @@ export function widgetRoutes(webDir: string | undefined) {
   app.get('/widget/files/:inbox/:id', async (c) => {
     const { inbox, id } = c.req.param();
     const file = await c.get('services').webchat.openFile(inbox, id, c.req.query('sig'));
-    const inline = INLINE.test(file.contentType);
-    return new Response(Readable.toWeb(file.stream) as ReadableStream, {
-      status: 200,
-      headers: {
-        'content-type': inline ? file.contentType : 'application/octet-stream',
-        'content-length': String(file.size),
-        'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; sandbox",
-        'cross-origin-resource-policy': 'cross-origin',
-        'cache-control': 'private, max-age=3600',
-      },
-    });
+    return fileResponse(file, { 'cross-origin-resource-policy': 'cross-origin' });
   });
   return app;
 }
