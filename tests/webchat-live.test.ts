@@ -8,7 +8,7 @@ import type { RealtimeEvent } from '@switchboard/server/contracts';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import { addUser } from './support/people.ts';
 import { LiveClient } from './support/realtime-client.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { startSecondInstance, startTestServer, type TestServer } from './support/server.ts';
 import { createWebchatInbox, eventually, identityHash, recordTyping, Visitor, type WebchatInbox } from './support/widget.ts';
 
 const API_SECRET = 'webchat-live-api-secret-0123456789';
@@ -70,6 +70,20 @@ describe.each(storageModes())('widget live (%s)', (mode) => {
     // The outbound job confirms the reply (webchat has no provider: our id).
     await eventually(async () => (await t.db.prisma.message.findUnique({ where: { id: reply.body.id } }))?.deliveryStatus === 'sent', 'the reply marked sent');
     expect((await t.db.prisma.message.findUnique({ where: { id: reply.body.id } }))?.providerMessageId).toBe(reply.body.id);
+  });
+
+  it('a visitor on one instance gets the reply an agent posted on another', async () => {
+    const other = await startSecondInstance(t, { webchat: { presenceMs: 200 } });
+    try {
+      const visitor = await Visitor.connect(other.url, { inbox: inbox.publicToken });
+      open.push(visitor);
+      const hi = await visitor.say('Hello, instance B here');
+      const conversation = await conversationOf(hi.id); // the agent is connected to the first instance
+      const reply = (await agentUser.client.post(`/api/conversations/${conversation.id}/messages`, { text: 'Answered from instance A' })).body as { id: string };
+      await visitor.message((m) => m.id === reply.id, 'the reply across instances');
+    } finally {
+      await other.stop();
+    }
   });
 
   it('read receipts both ways: the visitor read the reply; the agent saw the visitor’s message', async () => {
