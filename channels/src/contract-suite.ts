@@ -21,6 +21,12 @@ interface CommonFixture<C, S> {
   provider?(): Promise<ProviderHarness<C, S>>;
   /** What the default HTTP fake answers on success (default 200 `{}`). */
   successResponse?: { status: number; body: string | object };
+  /**
+   * Channels without a provider to call (webchat: the server pushes replies to the visitor itself) say
+   * `local`: send must confirm without any network call, give a retry of a message the same id, and refuse
+   * a recipient the channel cannot reach (`unreachable()`) permanently.
+   */
+  delivery?: { kind: 'local'; unreachable(): OutboundMessage };
 }
 
 export interface WebhookInboundFixture {
@@ -139,18 +145,82 @@ function rawInboundTests<C, S>(fixture: CommonFixture<C, S> & RawInboundFixture)
   });
 }
 
+function localDeliveryTests<C, S>(fixture: CommonFixture<C, S>, unreachable: () => OutboundMessage, outbound: () => OutboundMessage): void {
+  const { adapter } = fixture;
+  let calls = 0;
+  const noNetwork = (() => {
+    calls++;
+    return Promise.reject(new Error('a local channel must not call the network'));
+  }) as typeof fetch;
+
+  it('send confirms with a provider message id, without any network call', async () => {
+    calls = 0;
+    const result = await adapter.send(outbound(), fixture.context({ fetch: noNetwork }));
+    expect(typeof result.providerMessageId).toBe('string');
+    expect(result.providerMessageId.length).toBeGreaterThan(0);
+    expect(calls).toBe(0);
+  });
+
+  it('send gives a retry of the same message the same provider id', async () => {
+    const first = await adapter.send(outbound(), fixture.context({ fetch: noNetwork }));
+    const again = await adapter.send(outbound(), fixture.context({ fetch: noNetwork }));
+    expect(again.providerMessageId).toBe(first.providerMessageId);
+  });
+
+  it('send refuses a recipient the channel cannot reach, permanently', async () => {
+    const err = await expectChannelError(adapter.send(unreachable(), fixture.context({ fetch: noNetwork })));
+    expect(err.transient).toBe(false);
+  });
+}
+
+function providerDeliveryTests<C, S>(fixture: CommonFixture<C, S>, outbound: () => OutboundMessage): void {
+  const { adapter } = fixture;
+  const startProvider = () =>
+    fixture.provider?.() ?? httpProviderHarness((fetch) => fixture.context({ fetch }), fixture.successResponse);
+  let provider: ProviderHarness<C, S> | undefined;
+  afterEach(async () => {
+    await provider?.close();
+    provider = undefined;
+  });
+  const send = async (p: ProviderHarness<C, S>) => adapter.send(outbound(), p.context());
+
+  it('send returns a provider message id on success', async () => {
+    provider = await startProvider();
+    provider.succeed();
+    const result = await send(provider);
+    expect(typeof result.providerMessageId).toBe('string');
+    expect(result.providerMessageId.length).toBeGreaterThan(0);
+    expect(provider.attempts()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('send throws a transient error when the provider fails temporarily', async () => {
+    provider = await startProvider();
+    provider.failTransient();
+    const err = await expectChannelError(send(provider));
+    expect(err.transient).toBe(true);
+    expect(err.providerStatus).toBe(provider.transientStatus);
+  });
+
+  it('send throws a permanent error when the provider refuses', async () => {
+    provider = await startProvider();
+    provider.failPermanent();
+    const err = await expectChannelError(send(provider));
+    expect(err.transient).toBe(false);
+    expect(err.providerStatus).toBe(provider.permanentStatus);
+  });
+
+  it('send throws a transient error when the provider is unreachable', async () => {
+    provider = await startProvider();
+    await provider.unreachable();
+    const err = await expectChannelError(send(provider));
+    expect(err.transient).toBe(true);
+  });
+}
+
 export function runAdapterContractSuite<C, S>(name: string, fixture: AdapterContractFixture<C, S>): void {
   describe(`${name} adapter: channel contract`, () => {
     const { adapter } = fixture;
     const outbound = () => fixture.outboundMessage?.() ?? sampleOutboundMessage();
-    const startProvider = () =>
-      fixture.provider?.() ?? httpProviderHarness((fetch) => fixture.context({ fetch }), fixture.successResponse);
-    let provider: ProviderHarness<C, S> | undefined;
-    afterEach(async () => {
-      await provider?.close();
-      provider = undefined;
-    });
-    const send = async (p: ProviderHarness<C, S>) => adapter.send(outbound(), p.context());
 
     it('exposes a kind and schemas', () => {
       expect(typeof adapter.kind).toBe('string');
@@ -161,36 +231,7 @@ export function runAdapterContractSuite<C, S>(name: string, fixture: AdapterCont
     if (fixture.inbound === 'raw') rawInboundTests(fixture);
     else webhookInboundTests(fixture);
 
-    it('send returns a provider message id on success', async () => {
-      provider = await startProvider();
-      provider.succeed();
-      const result = await send(provider);
-      expect(typeof result.providerMessageId).toBe('string');
-      expect(result.providerMessageId.length).toBeGreaterThan(0);
-      expect(provider.attempts()).toBeGreaterThanOrEqual(1);
-    });
-
-    it('send throws a transient error when the provider fails temporarily', async () => {
-      provider = await startProvider();
-      provider.failTransient();
-      const err = await expectChannelError(send(provider));
-      expect(err.transient).toBe(true);
-      expect(err.providerStatus).toBe(provider.transientStatus);
-    });
-
-    it('send throws a permanent error when the provider refuses', async () => {
-      provider = await startProvider();
-      provider.failPermanent();
-      const err = await expectChannelError(send(provider));
-      expect(err.transient).toBe(false);
-      expect(err.providerStatus).toBe(provider.permanentStatus);
-    });
-
-    it('send throws a transient error when the provider is unreachable', async () => {
-      provider = await startProvider();
-      await provider.unreachable();
-      const err = await expectChannelError(send(provider));
-      expect(err.transient).toBe(true);
-    });
+    if (fixture.delivery?.kind === 'local') localDeliveryTests(fixture, fixture.delivery.unreachable, outbound);
+    else providerDeliveryTests(fixture, outbound);
   });
 }

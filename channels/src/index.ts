@@ -8,3 +8,4 @@ export * from './slack/index.ts';
 export * from './telegram/index.ts';
 export * from './twilio/index.ts';
 export * from './whatsapp/index.ts';
+export * from './webchat/index.ts';

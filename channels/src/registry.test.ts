@@ -7,6 +7,7 @@ import { slackAdapter } from './slack/adapter.ts';
 import { telegramAdapter } from './telegram/adapter.ts';
 import { twilioSmsAdapter } from './twilio/adapter.ts';
 import { whatsAppAdapter } from './whatsapp/adapter.ts';
+import { webchatAdapter } from './webchat/adapter.ts';
 import type { ChannelAdapter } from './contract.ts';
 import { getAdapter, listAdapterKinds, registerAdapter } from './index.ts';
 
@@ -39,10 +40,21 @@ describe('registry', () => {
     expect(getAdapter('sms')).toBe(twilioSmsAdapter);
   });
 
+  it('has the webchat adapter registered', () => {
+    expect(getAdapter('webchat')).toBe(webchatAdapter);
+    expect(listAdapterKinds()).toContain('webchat');
+  });
+
+  it('has an adapter for every inbox kind', () => {
+    const kinds = ['email', 'sms', 'whatsapp', 'webchat', 'slack', 'messenger', 'instagram', 'telegram', 'api'];
+    expect([...listAdapterKinds()].sort()).toEqual([...kinds].sort());
+  });
+
   it('returns undefined for kinds without an adapter and accepts new ones', () => {
-    expect(getAdapter('webchat')).toBeUndefined();
-    const webchat: ChannelAdapter = { ...apiAdapter, kind: 'webchat' } as ChannelAdapter;
-    registerAdapter(webchat);
-    expect(getAdapter('webchat')).toBe(webchat);
+    const fax = 'fax' as ChannelAdapter['kind'];
+    expect(getAdapter(fax)).toBeUndefined();
+    const adapter: ChannelAdapter = { ...apiAdapter, kind: fax } as ChannelAdapter;
+    registerAdapter(adapter);
+    expect(getAdapter(fax)).toBe(adapter);
   });
 });

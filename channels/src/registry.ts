@@ -6,6 +6,7 @@ import { slackAdapter } from './slack/adapter.ts';
 import { telegramAdapter } from './telegram/adapter.ts';
 import { twilioSmsAdapter } from './twilio/adapter.ts';
 import { whatsAppAdapter } from './whatsapp/adapter.ts';
+import { webchatAdapter } from './webchat/adapter.ts';
 import type { ChannelAdapter, InboxKind } from './contract.ts';
 
 // Adapters are stored type-erased: the server validates credentials/settings with
@@ -36,3 +37,4 @@ registerAdapter(whatsAppAdapter);
 registerAdapter(slackAdapter);
 registerAdapter(telegramAdapter);
 registerAdapter(twilioSmsAdapter);
+registerAdapter(webchatAdapter);

@@ -13,12 +13,17 @@ import { getAdapter } from '@switchboard/channels';
 import { MailSyncManager, type MailSyncManagerOptions } from './email/sync-manager.ts';
 import { startSmtpInbound, type SmtpInbound } from './email/smtp-inbound.ts';
 import { TelegramPolling, type TelegramPollingOptions } from './telegram/polling-manager.ts';
+import { WidgetGateway } from './webchat/gateway.ts';
+import { AgentPresence } from './webchat/presence.ts';
+import { Typing } from './webchat/typing.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
   services: Services;
   gateway: Gateway;
+  /** The chat widget's Socket.IO namespace. */
+  widget: WidgetGateway;
   relay: EventRelay;
   database: Database;
   log: Logger;
@@ -41,6 +46,8 @@ export interface StartOptions extends ServiceOptions {
   smtpMaxBytes?: number;
   /** Telegram long-polling intervals (tests shorten them). */
   telegramPolling?: Partial<TelegramPollingOptions>;
+  /** Chat widget intervals (tests shorten them). */
+  webchat?: { presenceMs?: number; continuitySweepMs?: number };
 }
 
 /** Starts the whole product in this process: API, webhooks, Socket.IO, jobs, console, on one port. */
@@ -73,11 +80,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     pollMs: opts.relayPollMs,
   });
   await gateway.start();
+  const widget = new WidgetGateway({
+    agents: gateway,
+    webchat: services.webchat,
+    presence: new AgentPresence(store, gateway, log.child({ mod: 'webchat' })),
+    typing: new Typing(gateway, store, log.child({ mod: 'webchat' })),
+    log: log.child({ mod: 'webchat' }),
+    presenceMs: opts.webchat?.presenceMs,
+  });
   const relay = new EventRelay(store, (events) => gateway.publish(events), log, opts.relayPollMs);
   store.onCommit(() => relay.kick());
   services.access.on((ws) => gateway.syncRooms(ws).catch((err: unknown) => log.error({ err }, 'room sync failed')));
   relay.start();
   services.jobs.start();
+  services.continuity.start(services.jobs, opts.webchat?.continuitySweepMs ?? 15_000);
   const inboxSource = { store, secrets: services.secrets, adapterFor: getAdapter, log, fetch: opts.fetch ?? globalThis.fetch };
   const mailSync = new MailSyncManager(inboxSource, services.ingest, opts.mailSync);
   const telegramPolling = new TelegramPolling(inboxSource, services.ingest, opts.telegramPolling);
@@ -94,6 +110,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const sweep = setInterval(() => {
     void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed'));
     void services.auth.purgeExpiredSessions().catch((err: unknown) => log.error({ err }, 'session purge failed'));
+    void services.webchat.purgeRateLimits().catch((err: unknown) => log.error({ err }, 'rate limit purge failed'));
   }, opts.snoozeSweepMs ?? 30_000);
   sweep.unref();
 
@@ -108,11 +125,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await smtp?.close();
       await mailSync.stop();
       await telegramPolling.stop();
+      await services.continuity.stop();
       await services.jobs.stop();
       await relay.stop();
+      await widget.close();
       await gateway.close();
       await new Promise<void>((r) => http.close(() => r()));
       if (!opts.database) await database.close();
     })());
-  return { url, port, services, gateway, relay, database, log, mail: { sync: mailSync, smtp }, telegram: { polling: telegramPolling }, stop };
+  return { url, port, services, gateway, widget, relay, database, log, mail: { sync: mailSync, smtp }, telegram: { polling: telegramPolling }, stop };
 }

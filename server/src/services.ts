@@ -17,6 +17,9 @@ import { LabelService } from './domain/label-service.ts';
 import { TeamService } from './domain/team-service.ts';
 import { UserService } from './domain/user-service.ts';
 import { JobQueue, type QueueOptions } from './jobs/queue.ts';
+import { WebchatInboxes } from './webchat/inboxes.ts';
+import { WebchatService } from './webchat/service.ts';
+import { CONTINUITY_QUEUE, EmailContinuity } from './webchat/continuity.ts';
 import { SecretBox } from './lib/crypto.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Store } from './repositories/store.ts';
@@ -33,11 +36,18 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
   const links = new MediaLinks(config.secret, config.publicUrl);
-  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) }, links);
+  const files = new AttachmentStore(config.dataDir);
+  const attachments = new AttachmentService(store, files, fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) }, links);
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments, links, publicUrl: config.publicUrl }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
+  const continuity = new EmailContinuity({ store, open: (sealed) => secrets.open(sealed), adapterFor: getAdapter, fetch: fetchImpl, attachments, log: log.child({ mod: 'webchat' }) });
+  jobs.register(CONTINUITY_QUEUE, continuity);
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
   const access = new AccessEvents();
+  const webhooks = new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log, publicUrl: config.publicUrl });
+  const inboxes = new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl, log.child({ mod: 'inboxes' }));
+  const webchatInboxes = new WebchatInboxes(store, (sealed) => secrets.open(sealed), getAdapter, log.child({ mod: 'webchat' }));
+  inboxes.onChange(() => webchatInboxes.clear());
 
   return {
     store,
@@ -49,8 +59,10 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     messages: new MessageService(store, jobs, attachments, getAdapter),
     access,
     attachments,
-    inboxes: new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl, log.child({ mod: 'inboxes' })),
-    webhooks: new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log, publicUrl: config.publicUrl }),
+    inboxes,
+    webhooks,
+    continuity,
+    webchat: new WebchatService({ store, open: (sealed) => secrets.open(sealed), webhooks, inboxes: webchatInboxes, files, publicUrl: config.publicUrl, log: log.child({ mod: 'webchat' }) }),
     users: new UserService(store, access),
     teams: new TeamService(store),
     contacts: new ContactService(store),

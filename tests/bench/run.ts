@@ -20,11 +20,12 @@ import { smsIngest } from './scenarios/sms-ingest.ts';
 import { ingestSql } from './scenarios/ingest-sql.ts';
 import { rawPgBaseline } from './scenarios/raw-pg-baseline.ts';
 import { imapBackfill } from './scenarios/imap-backfill.ts';
-import { cpuTable, markdownTable, textTable } from './table.ts';
+import { widget } from './scenarios/widget.ts';
+import { cpuTable, markdownTable, sizeTable, textTable } from './table.ts';
 import type { BenchOptions, BenchRow, Scenario } from './types.ts';
 
 /** Baseline first: other rows' ratios refer to it. Add new scenarios here. */
-const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill];
+const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill, widget];
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -101,8 +102,9 @@ for (const s of SCENARIOS) {
 
 environment.loadAverage.after = loadavg()[0] ?? 0;
 const table = textTable(rows);
-process.stdout.write(`\n${table}\n\nCPU per message (app = server process, db = its PostgreSQL backends, client = load generator):\n${cpuTable(rows)}\n\n`);
-for (const r of rows) if (r.notes) process.stdout.write(`${r.id}: ${r.notes}\n`);
+const sizes = rows.some((r) => r.sizeKb !== undefined) ? `Sizes:\n${sizeTable(rows)}\n\n` : '';
+process.stdout.write(`\n${table}\n\n${sizes}CPU per message (app = server process, db = its PostgreSQL backends, client = load generator):\n${cpuTable(rows)}\n\n`);
+for (const r of rows) if (r.notes && r.sizeKb === undefined) process.stdout.write(`${r.id}: ${r.notes}\n`);
 const seconds = (Date.now() - started) / 1000;
 process.stdout.write(`\ntotal ${seconds.toFixed(0)} s, load average ${environment.loadAverage.before.toFixed(1)} before, ${environment.loadAverage.after.toFixed(1)} after\n`);
 
@@ -120,11 +122,12 @@ writeFileSync(
     '',
     markdownTable(rows),
     '',
+    ...(sizes ? ['Sizes:', '', sizeTable(rows, true), ''] : []),
     'CPU per message (app = server process, db = its PostgreSQL backends, client = load generator):',
     '',
     cpuTable(rows, true),
     '',
-    ...rows.filter((r) => r.notes).map((r) => `- \`${r.id}\`: ${r.notes}`),
+    ...rows.filter((r) => r.notes && r.sizeKb === undefined).map((r) => `- \`${r.id}\`: ${r.notes}`),
     '',
   ].join('\n'),
 );

@@ -5,9 +5,9 @@ export const COLUMNS = ['scenario', 'store', 'messages', 'seconds', 'msg/s', 'vs
 const fixed = (n: number | null, digits: number) => (n === null ? '-' : n.toFixed(digits));
 
 /** The cells of each row; the ratio divides by the rate of the row named in `baseline`. */
-export function cells(rows: readonly BenchRow[]): string[][] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return rows.map((r) => {
+export function cells(all: readonly BenchRow[]): string[][] {
+  const byId = new Map(all.map((r) => [r.id, r]));
+  return all.filter((r) => r.sizeKb === undefined).map((r) => {
     const base = r.baseline ? byId.get(r.baseline) : undefined;
     const ratio = r.baseline === undefined ? 'baseline' : base ? `${((r.rate / base.rate) * 100).toFixed(1)} %` : '-';
     return [r.scenario, r.store, String(r.messages), fixed(r.seconds, 2), fixed(r.rate, 0), ratio, fixed(r.p50Ms, 1), fixed(r.p95Ms, 1), String(r.errors)];
@@ -46,4 +46,12 @@ export function cpuTable(rows: readonly BenchRow[], markdown = false): string {
   const widths = CPU_COLUMNS.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   const line = (row: readonly string[]) => row.map((c, i) => (numeric(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(CPU_COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Size rows (bundle sizes), one line each: `widget.js (chat widget)  38.5 kB gzip  (minified 112.2 kB)`. */
+export function sizeTable(rows: readonly BenchRow[], markdown = false): string {
+  const sized = rows.filter((r) => r.sizeKb !== undefined);
+  if (markdown) return ['| what | gzip kB | notes |', '|---|---:|---|', ...sized.map((r) => `| ${r.scenario} | ${fixed(r.sizeKb ?? null, 1)} | ${r.notes ?? ''} |`)].join('\n');
+  const width = Math.max(0, ...sized.map((r) => r.scenario.length));
+  return sized.map((r) => `${r.scenario.padEnd(width)}  ${fixed(r.sizeKb ?? null, 1).padStart(6)} kB gzip${r.notes ? `  (${r.notes})` : ''}`).join('\n');
 }

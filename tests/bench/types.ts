@@ -11,8 +11,8 @@ export interface BenchRow {
   seconds: number;
   /** messages / seconds. */
   rate: number;
-  /** Id of the row this one is compared with (ratio column); the baseline row itself leaves it out. */
-  baseline?: string;
+  /** Id of the row this one is compared with (ratio column); the baseline row itself leaves it out; null: no comparison. */
+  baseline?: string | null;
   /** Per-request (or per-unit) latency in milliseconds, null when the scenario does not measure it. */
   p50Ms: number | null;
   p95Ms: number | null;
@@ -24,6 +24,8 @@ export interface BenchRow {
    * Robust to other load on the machine, unlike `rate`.
    */
   cpuMsPerUnit?: { app?: number; db?: number; client?: number };
+  /** Size rows (e.g. the chat widget bundle): kB after gzip. They have no throughput and print in their own table. */
+  sizeKb?: number;
   /** Anything a reader needs to interpret the row (concurrency, pool size, how the server runs). */
   notes?: string;
 }

@@ -29,7 +29,19 @@ export type RealtimeEvent = {
   };
 }[RealtimeEventType];
 
+/**
+ * Someone is (no longer) typing in a conversation: a chat visitor (`contact`) or another agent. Live only:
+ * not in the event log, never replayed. Sent to the agents who may see the conversation's inbox.
+ */
+export interface TypingEvent {
+  conversationId: string;
+  inboxId: string;
+  author: { type: 'contact' | 'agent'; id: string; name: string | null };
+  typing: boolean;
+}
+
 export interface ServerToClientEvents {
+  typing: (e: TypingEvent) => void;
   /** A live event, or a replayed one (replay: true) after a reconnect. */
   event: (e: RealtimeEvent & { replay?: boolean }) => void;
   /**
@@ -42,6 +54,8 @@ export interface ServerToClientEvents {
 
 export interface ClientToServerEvents {
   ping: (ack: (now: string) => void) => void;
+  /** The agent is (no longer) typing a reply: the chat visitor sees it, and so do the other agents. */
+  typing: (p: { conversationId: string; typing: boolean }) => void;
 }
 
 /**

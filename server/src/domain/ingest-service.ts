@@ -19,6 +19,7 @@ import { attachmentsRepo } from '../repositories/attachments.ts';
 import { addParticipants } from './participants.ts';
 import { recordConsent } from './consent.ts';
 import { linkInlineImages } from './inline-images.ts';
+import { threadingRepo } from '../repositories/threading.ts';
 
 export interface IngestInbox {
   id: string;
@@ -80,7 +81,10 @@ export class IngestService {
     return out;
   }
 
-  async ingestOne(inbox: IngestInbox, m: InboundMessage): Promise<IngestResult> {
+  async ingestOne(received: IngestInbox, m: InboundMessage): Promise<IngestResult> {
+    // A reply token of a conversation in an inbox that answers by email through this one (chat continuity):
+    // the message belongs to that inbox and conversation.
+    const inbox = (m.conversationToken && (await threadingRepo.delegatingInbox(this.#store.sql, received, m.conversationToken))) || received;
     // Bytes that came with the webhook are on disk before the transaction (a duplicate delivery leaves
     // an unreferenced file, never a lost one); files offered by URL are downloaded by a job after commit.
     const files = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : [];

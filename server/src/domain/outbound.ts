@@ -16,8 +16,26 @@ import { adapterContext } from './adapter-context.ts';
 import { templateOf } from './reply-window.ts';
 import type { MediaLinks } from './media-links.ts';
 import { optedOutReason, optedOutRecipient } from './consent.ts';
+import { nextStatus } from './delivery-status.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
+
+/** A stored message's files as an adapter sends them (with their bytes). */
+export function outboundAttachments(
+  files: Array<{ id: string; name: string; contentType: string; size: number; storageKey: string | null }>,
+  store: Pick<AttachmentService, 'read'>,
+  /** Signed public links, for providers that fetch files themselves (Twilio's MediaUrl). */
+  links?: Pick<MediaLinks, 'url'>,
+): Promise<OutboundMessage['attachments']> {
+  return Promise.all(
+    files.map(async (a) => ({
+      name: a.name,
+      contentType: a.contentType,
+      size: a.size,
+      ...(a.storageKey ? { content: await store.read(a.storageKey), ...(links ? { url: links.url(a) } : {}) } : {}),
+    })),
+  );
+}
 
 export interface OutboundJob {
   workspaceId: string;
@@ -74,22 +92,18 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       text: message.text,
       html: message.html,
       author: message.authorUser ? { name: message.authorUser.name } : null,
-      attachments: await Promise.all(
-        message.attachments.map(async (a) => ({
-          name: a.name,
-          contentType: a.contentType,
-          size: a.size,
-          ...(a.storageKey ? { content: await this.#d.attachments.read(a.storageKey), ...(this.#d.links ? { url: this.#d.links.url(a) } : {}) } : {}),
-        })),
-      ),
+      attachments: await outboundAttachments(message.attachments, this.#d.attachments, this.#d.links),
       ...(await threadOf(store, inbox.kind, conversation)),
       template: templateOf(message.metadata),
     };
     try {
       const result = await adapter.send(outbound, ctx);
       await store.transaction(async (tx) => {
+        // A receipt may have overtaken the send (a chat widget reads a reply the moment it is stored): never move back.
+        const current = await messagesRepo.lockDelivery(tx, message.id);
+        const incoming = result.status ?? 'sent';
         const updated = await messagesRepo.updateDelivery(tx, message.id, {
-          deliveryStatus: result.status ?? 'sent',
+          deliveryStatus: current === null || current === 'queued' || nextStatus(current, incoming) ? incoming : current,
           deliveryError: null,
           providerMessageId: result.providerMessageId,
         });

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import type { Store } from '../repositories/store.ts';
-import type { IngestService } from './ingest-service.ts';
+import type { IngestResult, IngestService } from './ingest-service.ts';
 import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
 
 export interface WebhookOutcome {
@@ -16,6 +16,8 @@ export interface WebhookOutcome {
   edits: number;
   /** The adapter's own answer body (see ChannelAdapter.acknowledge); else JSON with the counts. */
   response?: HandshakeResponse;
+  /** What each parsed message became (in order): stored, a duplicate of a stored one, or dropped. */
+  results: IngestResult[];
 }
 
 export interface WebhookDeps {
@@ -66,7 +68,7 @@ export class WebhookService {
     // A GET subscription check carries no signed body and authenticates itself (Meta's verify token); any other
     // handshake (Slack's url_verification POST) is answered only once the request's signature checked out.
     const unsigned = req.method === 'GET' ? adapter.handshake?.(req, ctx) : null;
-    if (unsigned) return { handshake: unsigned, received: 0, duplicates: 0, statuses: 0, edits: 0 };
+    if (unsigned) return { handshake: unsigned, received: 0, duplicates: 0, statuses: 0, edits: 0, results: [] };
 
     const verdict = await adapter.verify(req, ctx);
     if (!verdict.ok) {
@@ -74,7 +76,7 @@ export class WebhookService {
       throw new AppError('invalid_signature', `Signature verification failed: ${verdict.reason}`);
     }
     const handshake = req.method === 'GET' ? null : adapter.handshake?.(req, ctx);
-    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0, edits: 0 };
+    if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0, edits: 0, results: [] };
     let parsed;
     try {
       parsed = await adapter.parse(req, ctx);
@@ -90,7 +92,7 @@ export class WebhookService {
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
     const counts = { received: created, duplicates, statuses, edits };
     const response = adapter.acknowledge?.(counts, ctx);
-    return response ? { ...counts, response } : counts;
+    return { ...counts, results, ...(response ? { response } : {}) };
   }
 
   #context(adapter: ChannelAdapter, inbox: InboxForAdapter): AdapterContext {

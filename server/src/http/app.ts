@@ -16,6 +16,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { mediaRoutes } from './routes/media.ts';
+import { webchatApiRoutes, widgetRoutes } from './routes/widget.ts';
 import { serveConsole } from './static.ts';
 
 /** The whole HTTP surface: /healthz, /api (REST + OpenAPI), /webhooks, and the console at /. */
@@ -47,6 +48,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
   api.route('/', contactRoutes());
   api.route('/', labelRoutes());
   api.route('/', cannedResponseRoutes());
+  api.route('/', webchatApiRoutes());
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A personal API token (sb_…)' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: 'sb_session', description: 'Session cookie; writes need the X-CSRF-Token header' });
   api.doc31('/openapi.json', {
@@ -58,6 +60,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
   app.route('/api', api);
   app.route('/webhooks', webhookRoutes(config.publicUrl));
   app.route('/media', mediaRoutes());
+  app.route('/', widgetRoutes(config.webDir));
   serveConsole(app, config.webDir);
   return app;
 }

@@ -9,7 +9,7 @@ import { errorBody } from './errors.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Paths that belong to the server, never to the console's client-side router. */
-const SERVER_PREFIXES = ['/api/', '/webhooks/', '/socket.io/', '/_app/'];
+const SERVER_PREFIXES = ['/api/', '/webhooks/', '/socket.io/', '/_app/', '/widget/'];
 
 function htmlHeaders(c: Context<AppEnv>): void {
   c.header('Cache-Control', 'no-cache');

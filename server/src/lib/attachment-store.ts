@@ -65,6 +65,11 @@ export class AttachmentStore {
     return new Uint8Array(await readFile(this.#path(key)));
   }
 
+  /** Deletes a file (a no-op when it is gone already). */
+  async remove(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
+  }
+
   pathOf(key: string): string {
     return join(this.#path(key));
   }

@@ -74,6 +74,7 @@ export class Gateway {
   /** This instance's connected sockets by workspace (what syncs re-check). */
   readonly #sockets = new Map<string, Set<AgentSocket>>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #listeners = new Set<(e: PublishedEvent) => void>();
   #redisClients: Array<{ close(): Promise<unknown> }> = [];
   #gen = 0;
   #closed = false;
@@ -177,8 +178,24 @@ export class Gateway {
     return p;
   }
 
-  #emit({ event, audience }: PublishedEvent): void {
-    this.io.local.to(audienceRooms(audience)).emit('event', event);
+  /**
+   * Every committed event this instance's feed emits, in seq order, after its sockets got it (the chat
+   * widget's namespace forwards visitors' messages from here). Listeners must be synchronous and quick.
+   */
+  onEvent(listener: (e: PublishedEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(published: PublishedEvent): void {
+    this.io.local.to(audienceRooms(published.audience)).emit('event', published.event);
+    for (const l of this.#listeners) {
+      try {
+        l(published);
+      } catch (err) {
+        this.#d.log.error({ err, seq: published.event.seq }, 'an event listener failed');
+      }
+    }
   }
 
   async #syncRemote(workspaceId: string): Promise<void> {

@@ -100,6 +100,11 @@ export const messagesRepo = {
     });
     return rows.flatMap((r) => (r.providerMessageId ? [r.providerMessageId] : []));
   },
+  /** The delivery status, with the row locked until the transaction ends (status changes serialize on it). */
+  async lockDelivery(db: Db, id: string): Promise<DeliveryStatus | null> {
+    const rows = await db.$queryRaw<Array<{ deliveryStatus: DeliveryStatus | null }>>`SELECT "deliveryStatus" FROM "Message" WHERE id = ${id}::uuid FOR UPDATE`;
+    return rows[0]?.deliveryStatus ?? null;
+  },
   updateDelivery: (
     db: Db,
     id: string,

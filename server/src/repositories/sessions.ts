@@ -29,16 +29,27 @@ export const apiTokensRepo = {
 export const rateLimitRepo = {
   /** Fixed window counter: increments and returns the count within the current window. */
   async hit(db: Db, key: string, windowMs: number): Promise<{ count: number; resetAt: Date }> {
-    const rows = await db.$queryRaw<Array<{ count: number; resetAt: Date }>>`
-      INSERT INTO "RateLimitBucket" (key, count, "resetAt")
-      VALUES (${key}, 1, now() + ${windowMs} * interval '1 millisecond')
-      ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN 1 ELSE "RateLimitBucket".count + 1 END,
-        "resetAt" = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN EXCLUDED."resetAt" ELSE "RateLimitBucket"."resetAt" END
-      RETURNING count, "resetAt"`;
-    const row = rows[0];
+    const [row] = await rateLimitRepo.hitMany(db, [{ key, windowMs }]);
     if (!row) throw new Error('rate limit upsert returned nothing');
     return row;
   },
+  /** Several fixed-window counters in one statement (keys distinct); results in the order given. */
+  async hitMany(db: Db, buckets: Array<{ key: string; windowMs: number }>): Promise<Array<{ key: string; count: number; resetAt: Date }>> {
+    const rows = await db.$queryRaw<Array<{ key: string; count: number; resetAt: Date }>>`
+      INSERT INTO "RateLimitBucket" (key, count, "resetAt")
+      SELECT k, 1, now() + w * interval '1 millisecond' FROM unnest(${buckets.map((b) => b.key)}::text[], ${buckets.map((b) => b.windowMs)}::int[]) AS t(k, w)
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN 1 ELSE "RateLimitBucket".count + 1 END,
+        "resetAt" = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN EXCLUDED."resetAt" ELSE "RateLimitBucket"."resetAt" END
+      RETURNING key, count, "resetAt"`;
+    return buckets.map((b) => {
+      const row = rows.find((r) => r.key === b.key);
+      if (!row) throw new Error(`rate limit upsert returned nothing for ${b.key}`);
+      return row;
+    });
+  },
   reset: (db: Db, key: string) => db.rateLimitBucket.deleteMany({ where: { key } }),
+  /** Drops counters whose window ended long ago (housekeeping). */
+  purgeExpired: (db: Db, olderThanMs: number) =>
+    db.$executeRaw`DELETE FROM "RateLimitBucket" WHERE "resetAt" < now() - ${olderThanMs} * interval '1 millisecond'`,
 };

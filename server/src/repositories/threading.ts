@@ -1,5 +1,6 @@
 // Lookups that thread a message by reference (email In-Reply-To/References, reply tokens).
 import { randomBytes } from 'node:crypto';
+import type { RawSql } from '@switchboard/db';
 import type { Db } from './store.ts';
 
 export const threadingRepo = {
@@ -21,6 +22,18 @@ export const threadingRepo = {
     const rows = await db.$queryRaw<Array<{ id: string }>>`
       SELECT c.id FROM "Conversation" c WHERE c."replyToken" = ${token} AND c."inboxId" = ${inboxId}::uuid`;
     return rows[0]?.id ?? null;
+  },
+
+  /**
+   * The inbox whose conversation owns this reply token, when that inbox sends its email through `via` (a
+   * webchat inbox's `settings.continuity.emailInboxId`): replies to its mails belong there. Null otherwise.
+   */
+  async delegatingInbox(db: RawSql, via: { id: string; workspaceId: string }, token: string): Promise<{ id: string; workspaceId: string; settings: unknown } | null> {
+    const rows = await db.$queryRaw<Array<{ id: string; workspaceId: string; settings: unknown }>>`
+      SELECT i.id, i."workspaceId", i.settings FROM "Conversation" c JOIN "Inbox" i ON i.id = c."inboxId"
+      WHERE c."replyToken" = ${token} AND c."workspaceId" = ${via.workspaceId}::uuid AND c."inboxId" <> ${via.id}::uuid
+        AND i."disabledAt" IS NULL AND i.settings->'continuity'->>'emailInboxId' = ${via.id}`;
+    return rows[0] ?? null;
   },
 
   /** The conversation's reply token, created on first use (concurrent callers get the same one). */

@@ -1,32 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Readable } from 'node:stream';
 import { requireAuth } from '../middleware/auth.ts';
 import { errorResponses, router, security } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
-
-// Inline only for raster images; everything else downloads (no HTML/SVG rendered from our origin).
-const INLINE = /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i;
-
-export interface StoredFile {
-  stream: Readable;
-  size: number;
-  name: string;
-}
-
-/** A stored file as a response that never runs as a page of our origin (nosniff, sandboxing CSP). */
-export function fileResponse(file: StoredFile, opts: { contentType: string; disposition: 'inline' | 'attachment'; cacheControl?: string }): Response {
-  return new Response(Readable.toWeb(file.stream) as ReadableStream, {
-    status: 200,
-    headers: {
-      'content-type': opts.contentType,
-      'content-length': String(file.size),
-      'content-disposition': `${opts.disposition}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; sandbox",
-      'cache-control': opts.cacheControl ?? 'private, max-age=3600',
-    },
-  });
-}
+import { fileResponse } from '../file-response.ts';
 
 export function attachmentRoutes() {
   const app = router();
@@ -47,8 +23,7 @@ export function attachmentRoutes() {
     }),
     async (c) => {
       const file = await c.get('services').attachments.open(c.get('actor'), c.req.valid('param').id);
-      const inline = INLINE.test(file.contentType);
-      return fileResponse(file, { contentType: inline ? file.contentType : 'application/octet-stream', disposition: inline ? 'inline' : 'attachment' }) as never;
+      return fileResponse(file) as never;
     },
   );
   return app;

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientIp } from '../client-ip.ts';
 import type { Context } from 'hono';
 import { requireAuth, SESSION_COOKIE } from '../middleware/auth.ts';
 import { body, errorResponses, json, router, security } from '../openapi.ts';
@@ -15,14 +15,6 @@ const SetupInput = z.object({
   email: z.email(),
   password: z.string().min(10).max(1000),
 });
-
-function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function sessionRoutes(secureCookies: boolean) {
   const app = router();

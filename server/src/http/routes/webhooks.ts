@@ -22,6 +22,8 @@ export function webhookRoutes(publicUrl: string) {
   );
   app.on(['GET', 'POST'], '/:kind/:token', async (c) => {
     const { kind, token } = c.req.param();
+    // Chat widget messages arrive only over the widget's Socket.IO namespace (origin checks, rate limits).
+    if (kind === 'webchat') throw new AppError('not_found', 'Inbox not found');
     const url = new URL(c.req.url);
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
