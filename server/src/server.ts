@@ -10,6 +10,7 @@ import { EventRelay } from './realtime/relay.ts';
 import { Store } from './repositories/store.ts';
 import { createServices, type ServiceOptions, type Services } from './services.ts';
 import { getAdapter } from '@switchboard/channels';
+import { MailIntake } from './email/mail-intake.ts';
 import { MailSyncManager, type MailSyncManagerOptions } from './email/sync-manager.ts';
 import { startSmtpInbound, type SmtpInbound } from './email/smtp-inbound.ts';
 
@@ -74,11 +75,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   relay.start();
   services.jobs.start();
   const emailSource = { store, secrets: services.secrets, adapterFor: getAdapter, log };
-  const mailSync = new MailSyncManager(emailSource, services.ingest, opts.mailSync);
+  const intake = new MailIntake({ adapterFor: getAdapter, ingest: services.ingest, attachments: services.attachments });
+  const mailSync = new MailSyncManager(emailSource, intake, opts.mailSync);
   services.inboxes.onChange(() => void mailSync.refresh());
   mailSync.start();
   const smtp = config.smtpInbound
-    ? await startSmtpInbound(emailSource, services.ingest, { ...config.smtpInbound, maxBytes: opts.smtpMaxBytes })
+    ? await startSmtpInbound(emailSource, intake, {
+        ...config.smtpInbound,
+        maxBytes: opts.smtpMaxBytes ?? config.smtpInbound.maxBytes,
+        ...(opts.mailSync?.streamAboveBytes !== undefined && { streamAboveBytes: opts.mailSync.streamAboveBytes }),
+      })
     : undefined;
   // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions.
   const sweep = setInterval(() => {

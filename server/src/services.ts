@@ -31,7 +31,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const secrets = new SecretBox(config.secret);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
-  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir), fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) });
+  const attachments = new AttachmentService(store, new AttachmentStore(config.dataDir, config.attachmentMaxBytes), fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) });
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);

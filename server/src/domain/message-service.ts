@@ -73,7 +73,7 @@ export class MessageService {
     if (total > MAX_OUTBOUND_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `Attachments are limited to ${MAX_OUTBOUND_ATTACHMENT_BYTES} bytes per message`);
     await this.#visibleConversation(actor, conversationId);
     // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
-    const files = uploads.length ? await this.#attachments.prepare(actor.workspaceId, uploads) : [];
+    const files = uploads.length ? (await this.#attachments.prepare(actor.workspaceId, uploads)).rows : [];
 
     return this.#store.transaction(async (tx) => {
       const c = await conversationsRepo.getForUpdate(tx, actor.workspaceId, conversationId);

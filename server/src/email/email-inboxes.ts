@@ -3,7 +3,7 @@ import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import { mailSyncRepo } from '../repositories/mail-sync.ts';
 import type { Store } from '../repositories/store.ts';
-import type { EmailCredentials, EmailInbox, RawMailParser } from './types.ts';
+import type { EmailCredentials, EmailInbox } from './types.ts';
 import { adapterContext } from '../domain/adapter-context.ts';
 
 export interface EmailInboxSource {
@@ -11,12 +11,6 @@ export interface EmailInboxSource {
   secrets: SecretBox;
   adapterFor: (kind: InboxKind) => ChannelAdapter | undefined;
   log: Logger;
-}
-
-/** The email adapter's `parseRaw`, or null while no email adapter is registered. */
-export function rawMailParser(adapterFor: EmailInboxSource['adapterFor']): RawMailParser | null {
-  const adapter = adapterFor('email');
-  return adapter?.parseRaw ? (raw, ctx) => adapter.parseRaw!(raw, ctx) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { IngestService } from '../domain/ingest-service.ts';
-import { loadEmailInboxes, rawMailParser, type EmailInboxSource } from './email-inboxes.ts';
+import { loadEmailInboxes, type EmailInboxSource } from './email-inboxes.ts';
+import type { MailIntake } from './mail-intake.ts';
 import { defaultMailboxSyncOptions, MailboxSync, type MailboxSyncOptions } from './mailbox-sync.ts';
 
 export interface MailSyncManagerOptions extends MailboxSyncOptions {
@@ -17,7 +17,7 @@ export const defaultMailSyncManagerOptions: MailSyncManagerOptions = { ...defaul
  */
 export class MailSyncManager {
   readonly #src: EmailInboxSource;
-  readonly #ingest: Pick<IngestService, 'ingest' | 'applyStatuses'>;
+  readonly #intake: MailIntake;
   readonly #opts: MailSyncManagerOptions;
   /** This instance's lease owner id. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -26,9 +26,9 @@ export class MailSyncManager {
   #refreshing: Promise<void> = Promise.resolve();
   #stopped = true;
 
-  constructor(src: EmailInboxSource, ingest: Pick<IngestService, 'ingest' | 'applyStatuses'>, opts: Partial<MailSyncManagerOptions> = {}) {
+  constructor(src: EmailInboxSource, intake: MailIntake, opts: Partial<MailSyncManagerOptions> = {}) {
     this.#src = src;
-    this.#ingest = ingest;
+    this.#intake = intake;
     this.#opts = { ...defaultMailSyncManagerOptions, ...opts };
   }
 
@@ -61,8 +61,8 @@ export class MailSyncManager {
 
   async #discover(): Promise<void> {
     if (this.#stopped) return;
-    const parse = rawMailParser(this.#src.adapterFor);
-    const inboxes = parse ? (await loadEmailInboxes(this.#src)).filter((i) => i.credentials.mode === 'imap' && i.credentials.imap) : [];
+    const available = this.#intake.available;
+    const inboxes = available ? (await loadEmailInboxes(this.#src)).filter((i) => i.credentials.mode === 'imap' && i.credentials.imap) : [];
     if (this.#stopped) return;
     const wanted = new Map(inboxes.map((i) => [i.id, i]));
     for (const [id, sync] of this.#syncs) {
@@ -72,12 +72,11 @@ export class MailSyncManager {
       await sync.stop();
     }
     for (const inbox of inboxes) {
-      if (this.#syncs.has(inbox.id) || !parse) continue;
+      if (this.#syncs.has(inbox.id)) continue;
       const sync = new MailboxSync({
         inbox,
         store: this.#src.store,
-        ingest: this.#ingest,
-        parse,
+        intake: this.#intake,
         log: this.#src.log.child({ mod: 'email', inboxId: inbox.id }),
         owner: this.owner,
         opts: this.#opts,

@@ -1,4 +1,4 @@
-import type { AdapterContext, ParsedInbound } from '@switchboard/channels';
+import type { AdapterContext } from '@switchboard/channels';
 
 /** The email adapter's credentials as the server uses them (validated by the adapter's own schema first). */
 export interface EmailCredentials {
@@ -13,10 +13,6 @@ export interface EmailSettings {
   backfillDays?: number;
   pollIntervalSeconds?: number;
 }
-
-/** One raw RFC 5322 message → what the ingest path stores: the email adapter's `parseRaw`. */
-export type RawMailParser = (raw: Uint8Array, ctx: AdapterContext) => Promise<ParsedInbound>;
-
 
 /** `Inbox.syncState` of an IMAP inbox, as shown in `GET /api/inboxes`. */
 export interface MailSyncState {
@@ -52,7 +48,7 @@ export interface EmailInbox {
   publicToken: string;
   settings: unknown;
   credentials: EmailCredentials;
-  /** The adapter context (validated credentials and settings) handed to `parseRaw`. */
+  /** The adapter context (validated credentials and settings) handed to `parseRaw` / `parseStream`. */
   ctx: AdapterContext;
   /** Changes whenever credentials or settings change (the sync restarts). */
   version: string;

@@ -30,7 +30,10 @@ export class AttachmentStore {
     return p;
   }
 
-  /** Streams `body` to `key` (atomically: a temp file renamed into place); returns the byte count. */
+  /**
+   * Streams `body` to `key` (atomically: a temp file renamed into place); returns the byte count. Over
+   * `maxBytes` it stops with AttachmentTooLarge and keeps nothing.
+   */
   async put(key: string, body: Readable | Uint8Array): Promise<number> {
     const path = this.#path(key);
     await mkdir(dirname(path), { recursive: true });
@@ -52,6 +55,11 @@ export class AttachmentStore {
       await rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  /** Deletes a file (gone already is fine). */
+  async remove(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
   }
 
   async open(key: string): Promise<{ stream: Readable; size: number }> {

@@ -1,0 +1,57 @@
+/** One item of the source and what `fn` made of it (a rejection is a result too: it never jumps the queue). */
+export interface Ahead<T, R> {
+  item: T;
+  result: PromiseSettledResult<R>;
+}
+
+/**
+ * `fn` over an async source, running ahead of the consumer: while the consumer handles one item, `fn` already
+ * works on up to `depth` next ones. Results come out in source order, each exactly once, whatever order `fn`
+ * finishes in; a failing source throws at its place in the order (after every earlier item). Stopping early
+ * (break, throw) ends the source (`return()`) after the items already asked of it.
+ */
+export async function* mapAhead<T, R>(source: AsyncIterable<T>, fn: (item: T) => Promise<R>, depth: number): AsyncGenerator<Ahead<T, R>> {
+  if (!Number.isInteger(depth) || depth < 1) throw new RangeError('depth must be a positive integer');
+  const it = source[Symbol.asyncIterator]();
+  let exhausted = false;
+  // Pulls are strictly one after another (an iterator's next() must not overlap); fn calls overlap freely.
+  let pulling: Promise<unknown> = Promise.resolve();
+  const slot = (): Promise<Ahead<T, R> | null> => {
+    const next = pulling.then((): Promise<IteratorResult<T>> | IteratorResult<T> => (exhausted ? { done: true, value: undefined } : it.next()));
+    pulling = next.then(
+      (r) => void (r.done && (exhausted = true)),
+      () => void (exhausted = true),
+    );
+    return next.then(async (r) => {
+      if (r.done) return null;
+      const result = await Promise.resolve()
+        .then(() => fn(r.value))
+        .then(
+          (value): PromiseSettledResult<R> => ({ status: 'fulfilled', value }),
+          (reason: unknown): PromiseSettledResult<R> => ({ status: 'rejected', reason }),
+        );
+      return { item: r.value, result };
+    });
+  };
+  const window: Array<Promise<Ahead<T, R> | null>> = [];
+  let finished = false;
+  try {
+    for (let i = 0; i < depth; i++) window.push(slot());
+    for (;;) {
+      const head = await window.shift();
+      if (!head) {
+        finished = true;
+        return;
+      }
+      window.push(slot());
+      yield head;
+    }
+  } finally {
+    for (const p of window) p.catch(() => {}); // abandoned look-ahead: its outcome no longer matters
+    if (!finished) {
+      exhausted = true;
+      await pulling;
+      await it.return?.();
+    }
+  }
+}
