@@ -19,11 +19,12 @@ import { apiIngest } from './scenarios/api-ingest.ts';
 import { ingestSql } from './scenarios/ingest-sql.ts';
 import { rawPgBaseline } from './scenarios/raw-pg-baseline.ts';
 import { imapBackfill } from './scenarios/imap-backfill.ts';
+import { largeMail } from './scenarios/large-mail.ts';
 import { cpuTable, markdownTable, textTable } from './table.ts';
 import type { BenchOptions, BenchRow, Scenario } from './types.ts';
 
 /** Baseline first: other rows' ratios refer to it. Add new scenarios here. */
-const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, imapBackfill];
+const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, imapBackfill, largeMail];
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 // IMAP backfill: Dovecot holds N mails (BENCH_IMAP_MAILS, default 5,000); the product syncs them into a
-// new email inbox (IMAP FETCH in batches → parseRaw → ingest → progress), measured from the inbox's
+// new email inbox (IMAP FETCH in batches → parseRaw, parsed ahead → ingest in UID order → progress), measured from the inbox's
 // creation to `syncState.backfill.done === N`. Baseline in the same run: a bare imapflow FETCH of the same
 // sources in the same batch size, nothing stored. The server runs in this process (the email adapter is
 // registered here), so peak RSS is this process's, sampled every 50 ms, as growth over the phase's start.
@@ -10,25 +10,12 @@ import { setupAdmin } from '../../support/api.ts';
 import { startSmtpReceiver } from '../../support/smtp-receiver.ts';
 import { startTestServer } from '../../support/server.ts';
 import { eventually } from '../../support/webhook-receiver.ts';
+import { withPeakRss } from '../lib/rss.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
 
 const BASELINE_ID = 'imap-fetch-baseline';
 const BATCH = 100;
 const USER = 'bench@example.test';
-
-/** Peak RSS growth (MB) while `fn` runs. */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: (peak - start) / 1048576 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function rawFetch(dovecot: Dovecot, count: number): Promise<number> {
   const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: USER, pass: MAILBOX_PASSWORD }, logger: false, disableAutoIdle: true });
