@@ -43,7 +43,7 @@ export class AttachmentStore {
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
-        if (size > limit) cb(new AttachmentTooLarge(`Attachment exceeds ${limit} bytes`));
+        if (size > limit) cb(new AttachmentTooLarge(`too_large: over the limit of ${limit} bytes`));
         else cb(null, chunk);
       },
     });

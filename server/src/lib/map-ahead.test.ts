@@ -54,11 +54,14 @@ describe('mapAhead', () => {
     expect(out).toEqual(['0:ok', '1:ok', '2:bad mail', '3:ok', '4:ok']);
   });
 
-  it('throws a failing source after every item before it', async () => {
+  it('throws a failing source after every item before it (a slow consumer sees no stray rejection meanwhile)', async () => {
     const { source } = counting(10, 6);
     const out: number[] = [];
     const err = await (async () => {
-      for await (const { item } of mapAhead(source, async (i) => i, 4)) out.push(item);
+      for await (const { item } of mapAhead(source, async (i) => i, 4)) {
+        out.push(item);
+        await sleep(10); // the source fails while earlier items are still being handled
+      }
     })().then(() => null, (e: unknown) => e);
     expect(out).toEqual([0, 1, 2, 3, 4, 5]);
     expect((err as Error).message).toBe('source failed at 6');

@@ -34,20 +34,26 @@ export async function* mapAhead<T, R>(source: AsyncIterable<T>, fn: (item: T) =>
     });
   };
   const window: Array<Promise<Ahead<T, R> | null>> = [];
+  const open = () => {
+    const p = slot();
+    // A failing source may reject a slot long before the consumer gets to it: that is not an unhandled
+    // rejection, it is thrown when its turn comes (awaiting `p` below still rejects).
+    p.catch(() => {});
+    window.push(p);
+  };
   let finished = false;
   try {
-    for (let i = 0; i < depth; i++) window.push(slot());
+    for (let i = 0; i < depth; i++) open();
     for (;;) {
       const head = await window.shift();
       if (!head) {
         finished = true;
         return;
       }
-      window.push(slot());
+      open();
       yield head;
     }
   } finally {
-    for (const p of window) p.catch(() => {}); // abandoned look-ahead: its outcome no longer matters
     if (!finished) {
       exhausted = true;
       await pulling;
