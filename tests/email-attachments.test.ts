@@ -152,23 +152,28 @@ describe.each(storageModes())('large mail: streamed to storage (%s)', (mode) => 
     await expectNoOrphans(t);
   });
 
-  it('forwarding: a large mail to the SMTP endpoint is streamed to storage; sent twice, it is stored once', async () => {
+  it('forwarding: a large mail to the SMTP endpoint is streamed to storage; sent twice (large or small), a mail is stored once', async () => {
     const inbox = await createEmailInbox(admin, { mode: 'forwarding', smtp: { host: '127.0.0.1', port: smtp.port, security: 'none' }, fromAddress: 'help@shop.example' });
     const file = randomBytes(3 * 1024 * 1024);
-    const mail = mailWithFiles({ html: '<p>Forwarded with a file</p>', files: [{ name: 'report.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes: file }] });
+    const large = mailWithFiles({ html: '<p>Forwarded with a file</p>', files: [{ name: 'report.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes: file }] });
+    const note = randomBytes(10_000);
+    const small = mailWithFiles({ html: '<p>A small one</p>', files: [{ name: 'note.txt', contentType: 'text/plain', bytes: note }] });
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: t.server.mail.smtp!.port, secure: false, ignoreTLS: true });
     try {
-      for (let i = 0; i < 2; i++) {
+      for (const mail of [large, large, small, small]) {
         const info = await transport.sendMail({ envelope: { from: 'erika@example.test', to: [`${inbox.publicToken}@in.shop.example`] }, raw: mail.raw });
         expect(info.response).toMatch(/^250/);
       }
     } finally {
       transport.close();
     }
-    expect(await storedMessageIds(t, inbox.id)).toEqual([mail.messageId]);
-    const message = await apiMessageOf(t, admin, inbox.id, mail.messageId);
-    expect(message.attachments).toMatchObject([{ name: 'report.xlsx', size: file.length, error: null }]);
-    expect(await downloadSha256(t, admin, message.attachments[0]!.url)).toEqual({ status: 200, sha256: sha256(file) });
+    expect((await storedMessageIds(t, inbox.id)).sort()).toEqual([large.messageId, small.messageId].sort());
+    const m1 = await apiMessageOf(t, admin, inbox.id, large.messageId);
+    expect(m1.attachments).toMatchObject([{ name: 'report.xlsx', size: file.length, error: null }]);
+    expect(await downloadSha256(t, admin, m1.attachments[0]!.url)).toEqual({ status: 200, sha256: sha256(file) });
+    const m2 = await apiMessageOf(t, admin, inbox.id, small.messageId);
+    expect(await downloadSha256(t, admin, named(m2, 'note.txt').url)).toEqual({ status: 200, sha256: sha256(note) });
+    // The second copies' files (streamed, or written before the transaction) were deleted again.
     await expectNoOrphans(t);
   });
 });
