@@ -15,7 +15,7 @@ export interface PassOptions {
   streamAboveBytes: number;
   /** At most this many bytes of (small) sources per FETCH: bounds what a batch holds in memory. */
   fetchBytes: number;
-  /** Small mails parsed ahead of the one being stored (they are still stored one by one, in UID order). */
+  /** Small mails parsed ahead of the one being stored (they are still stored one by one, in UID order); 0: none. */
   parseAhead: number;
   /** Size of the partial FETCHes a streamed download is made of. */
   downloadChunkBytes: number;

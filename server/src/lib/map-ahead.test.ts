@@ -79,6 +79,18 @@ describe('mapAhead', () => {
     expect(seen.pulled).toBeLessThanOrEqual(5 + 3);
   });
 
+  it('depth 0 runs nothing ahead: each item is read and handled only when the consumer asks', async () => {
+    const { source, seen } = counting(5);
+    let calls = 0;
+    const out: number[] = [];
+    for await (const { item, result } of mapAhead(source, async (i) => (calls++, i), 0)) {
+      expect(result).toEqual({ status: 'fulfilled', value: item });
+      expect([seen.pulled, calls]).toEqual([item + 1, item + 1]);
+      out.push(item);
+    }
+    expect(out).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('ends at once on an empty source', async () => {
     const { source } = counting(0);
     const out: unknown[] = [];

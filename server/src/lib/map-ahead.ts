@@ -4,14 +4,28 @@ export interface Ahead<T, R> {
   result: PromiseSettledResult<R>;
 }
 
+function settled<T, R>(fn: (item: T) => Promise<R>, item: T): Promise<PromiseSettledResult<R>> {
+  return Promise.resolve()
+    .then(() => fn(item))
+    .then(
+      (value): PromiseSettledResult<R> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<R> => ({ status: 'rejected', reason }),
+    );
+}
+
 /**
  * `fn` over an async source, running ahead of the consumer: while the consumer handles one item, `fn` already
  * works on up to `depth` next ones. Results come out in source order, each exactly once, whatever order `fn`
  * finishes in; a failing source throws at its place in the order (after every earlier item). Stopping early
- * (break, throw) ends the source (`return()`) after the items already asked of it.
+ * (break, throw) ends the source (`return()`) after the items already asked of it. `depth` 0: no look-ahead.
  */
 export async function* mapAhead<T, R>(source: AsyncIterable<T>, fn: (item: T) => Promise<R>, depth: number): AsyncGenerator<Ahead<T, R>> {
-  if (!Number.isInteger(depth) || depth < 1) throw new RangeError('depth must be a positive integer');
+  if (!Number.isInteger(depth) || depth < 0) throw new RangeError('depth must be an integer ≥ 0');
+  if (depth === 0) {
+    // No look-ahead: each item is read and handed to fn only once the consumer asks for it.
+    for await (const item of source) yield { item, result: await settled(fn, item) };
+    return;
+  }
   const it = source[Symbol.asyncIterator]();
   let exhausted = false;
   // Pulls are strictly one after another (an iterator's next() must not overlap); fn calls overlap freely.
@@ -24,13 +38,7 @@ export async function* mapAhead<T, R>(source: AsyncIterable<T>, fn: (item: T) =>
     );
     return next.then(async (r) => {
       if (r.done) return null;
-      const result = await Promise.resolve()
-        .then(() => fn(r.value))
-        .then(
-          (value): PromiseSettledResult<R> => ({ status: 'fulfilled', value }),
-          (reason: unknown): PromiseSettledResult<R> => ({ status: 'rejected', reason }),
-        );
-      return { item: r.value, result };
+      return { item: r.value, result: await settled(fn, r.value) };
     });
   };
   const window: Array<Promise<Ahead<T, R> | null>> = [];

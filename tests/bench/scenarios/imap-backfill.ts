@@ -63,9 +63,13 @@ export const imapBackfill: Scenario = {
         notes: `bare imapflow FETCH of ${count} sources (${(base.result / 1048576).toFixed(1)} MB) in batches of ${BATCH}, nothing stored; peak RSS +${base.peakMb.toFixed(0)} MB`,
       });
 
-      for (const store of opts.stores) {
-        opts.log(`imap-backfill/${store}: syncing ${count} mails`);
-        const t = await startTestServer(store, { mailSync: { discoverMs: 100, batchSize: BATCH } });
+      // BENCH_IMAP_COMPARE=1: each store also without parse-ahead, just before (same load on the machine).
+      const compare = process.env.BENCH_IMAP_COMPARE === '1';
+      const variants = opts.stores.flatMap((store) => [...(compare ? [{ store, ahead: false }] : []), { store, ahead: true }]);
+      for (const { store, ahead } of variants) {
+        const id = `imap-backfill/${store}${ahead ? '' : '/no-parse-ahead'}`;
+        opts.log(`${id}: syncing ${count} mails`);
+        const t = await startTestServer(store, { mailSync: { discoverMs: 100, batchSize: BATCH, ...(ahead ? {} : { parseAhead: 0 }) } });
         try {
           const admin = await setupAdmin(t.url);
           const { result, peakMb } = await withPeakRss(async () => {
@@ -79,9 +83,9 @@ export const imapBackfill: Scenario = {
           });
           const stored = (await storedMessageIds(t, result.inboxId)).length;
           rows.push({
-            id: `imap-backfill/${store}`, scenario: 'imap-backfill', store, messages: count, seconds: result.seconds, rate: count / result.seconds,
+            id, scenario: ahead ? 'imap-backfill' : 'imap-backfill (no parse-ahead)', store, messages: count, seconds: result.seconds, rate: count / result.seconds,
             baseline: BASELINE_ID, p50Ms: null, p95Ms: null, errors: count - stored,
-            notes: `in-process server, batches of ${BATCH}, one inbox; peak RSS +${peakMb.toFixed(0)} MB (server${store === 'pglite' ? ' and embedded PGlite' : ''} in this process)`,
+            notes: `in-process server, batches of ${BATCH}, ${ahead ? 'parse-ahead 8' : 'each mail parsed only after the previous one is stored'}, one inbox; peak RSS +${peakMb.toFixed(0)} MB (server${store === 'pglite' ? ' and embedded PGlite' : ''} in this process)`,
           });
         } finally {
           await t.stop();
