@@ -104,8 +104,8 @@ describe('SMTP_INBOUND_* configuration', () => {
   const base = { SWITCHBOARD_SECRET: 'test-secret-0123456789abcdef0123456789' };
   it('is off unless SMTP_INBOUND_PORT is set; the host defaults to 0.0.0.0', () => {
     expect(loadConfig(base).smtpInbound).toBeUndefined();
-    expect(loadConfig({ ...base, SMTP_INBOUND_PORT: '2525' }).smtpInbound).toEqual({ host: '0.0.0.0', port: 2525 });
-    expect(loadConfig({ ...base, SMTP_INBOUND_PORT: '25', SMTP_INBOUND_HOST: '127.0.0.1' }).smtpInbound).toEqual({ host: '127.0.0.1', port: 25 });
+    expect(loadConfig({ ...base, SMTP_INBOUND_PORT: '2525' }).smtpInbound).toEqual({ host: '0.0.0.0', port: 2525, maxBytes: 30 * 1024 * 1024 });
+    expect(loadConfig({ ...base, SMTP_INBOUND_PORT: '25', SMTP_INBOUND_HOST: '127.0.0.1', SMTP_INBOUND_MAX_BYTES: '52428800' }).smtpInbound).toEqual({ host: '127.0.0.1', port: 25, maxBytes: 52428800 });
   });
   it('refuses a bad port, naming the variable', () => {
     expect(() => loadConfig({ ...base, SMTP_INBOUND_PORT: 'smtp' })).toThrow(ConfigError);

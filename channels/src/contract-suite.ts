@@ -8,7 +8,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelError, type AdapterContext, type ChannelAdapter, type InboundMessage, type InboundRequest, type OutboundMessage } from './contract.ts';
+import { Readable } from 'node:stream';
 import { sampleOutboundMessage } from './testing/fixtures.ts';
+import { memorySink } from './testing/memory-sink.ts';
 import { httpProviderHarness, type ProviderHarness } from './testing/provider-harness.ts';
 
 interface CommonFixture<C, S> {
@@ -143,6 +145,27 @@ function rawInboundTests<C, S>(fixture: CommonFixture<C, S> & RawInboundFixture)
   it('throws malformed_payload for malformed raw input', async () => {
     expectMalformed(await parseRaw(fixture.malformedRaw()).then(() => undefined, (e: unknown) => e));
   });
+
+  if (adapter.parseStream) {
+    const parseStream = adapter.parseStream.bind(adapter);
+    const stream = (raw: Uint8Array) => Readable.from([Buffer.from(raw)]);
+
+    it('parseStream gives what parseRaw gives (files handed to the sink instead of held)', async () => {
+      const raw = fixture.validRaw();
+      const mem = memorySink();
+      const streamed = await parseStream(stream(raw), fixture.context(), mem.sink);
+      const whole = await parseRaw(raw);
+      expectNormalized(streamed.messages);
+      const files = (p: typeof whole) => p.messages.map((m) => m.attachments.map((a) => [a.name, a.size]));
+      expect(streamed.messages.map((m) => ({ ...m, attachments: [] }))).toEqual(whole.messages.map((m) => ({ ...m, attachments: [] })));
+      expect(files(streamed)).toEqual(files(whole));
+      expect(streamed.messages.flatMap((m) => m.attachments).every((a) => a.content === undefined)).toBe(true);
+    });
+
+    it('parseStream throws malformed_payload for malformed raw input', async () => {
+      expectMalformed(await parseStream(stream(fixture.malformedRaw()), fixture.context(), memorySink().sink).then(() => undefined, (e: unknown) => e));
+    });
+  }
 }
 
 function localDeliveryTests<C, S>(fixture: CommonFixture<C, S>, unreachable: () => OutboundMessage, outbound: () => OutboundMessage): void {

@@ -6,6 +6,7 @@
  * {@link AdapterContext} and stores whatever comes back; for outbound it calls
  * `send`, which talks to the provider through the injected `ctx.fetch`.
  */
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 
 export type InboxKind =
@@ -96,6 +97,36 @@ export interface InboundAttachment {
   content?: Uint8Array;
   /** For inline images referenced from html (`cid:`). */
   contentId?: string;
+  /** Already in the server's storage (streamed parsing): the `ref` its {@link AttachmentSink} answered. */
+  storedRef?: string;
+  /**
+   * The file was not kept: recorded on the message by name, type and size with this reason (nothing to
+   * download). Starts with a stable code: `too_large: …` for a file over the size limit.
+   */
+  error?: string;
+}
+
+/** What an {@link AttachmentSink} is told about a file before its bytes. */
+export interface AttachmentFileInfo {
+  name: string;
+  contentType: string;
+  contentId?: string;
+}
+
+/** A sink's answer: where the file now is, or that it exceeded the server's storage limit (nothing kept). */
+export type StoredFile = { ref: string; size: number } | { tooLarge: true; limit: number };
+
+/**
+ * Where streamed parsing puts attachment bytes (the server writes them to its storage). The sink reads `content`
+ * to its end and answers with a reference for `InboundAttachment.storedRef`, or `{ tooLarge }`. It may stop early
+ * only by failing (rejecting); the adapter then fails the parse with that error (storage trouble: retried later),
+ * except when the adapter itself destroyed `content` because the file went over its own limit.
+ */
+export type AttachmentSink = (file: AttachmentFileInfo, content: Readable) => Promise<StoredFile>;
+
+/** `InboundAttachment.error` for a file over the size limit. */
+export function attachmentTooLarge(size: number, limit: number): string {
+  return `too_large: ${size} bytes, over the limit of ${limit} bytes`;
 }
 
 export interface InboundMessage {
@@ -277,6 +308,13 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
    * already (email: IMAP sync, SMTP forwarding): parse one raw message. Same output and errors as `parse`.
    */
   parseRaw?(raw: Uint8Array, ctx: AdapterContext<C, S>): Promise<ParsedInbound>;
+  /**
+   * `parseRaw` for input too large to hold in memory (email: a 40 MB mail): reads `source` once and hands each
+   * attachment's bytes to `sink` as they are decoded, returning what `parseRaw` would with `storedRef` (or
+   * `error`) in place of `content`. Same results and `malformed_payload` errors as `parseRaw`; a failing `source`
+   * or `sink` rejects with its own error (not malformed: the input may be fine, try again later).
+   */
+  parseStream?(source: Readable, ctx: AdapterContext<C, S>, sink: AttachmentSink): Promise<ParsedInbound>;
   /**
    * Tries the credentials against the provider (a login, a `GET /me`…) through `ctx.fetch`. Never throws.
    * Absent: the channel has nothing to check (the API channel).

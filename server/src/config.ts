@@ -25,6 +25,10 @@ const EnvSchema = z.object({
   /** Forwarding-mode email: port of the inbound SMTP endpoint (unset: off). */
   SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SMTP_INBOUND_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Largest message the inbound SMTP endpoint accepts (552 above). */
+  SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
+  /** Largest attachment stored, any channel (an email inbox's maxAttachmentBytes may set a lower one). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(25 * 1024 * 1024),
   NODE_ENV: z.string().optional(),
 });
 
@@ -44,7 +48,9 @@ export interface Config {
   jobRetryBaseMs: number;
   secureCookies: boolean;
   /** The inbound SMTP endpoint for forwarding-mode email inboxes; undefined: off. */
-  smtpInbound: { host: string; port: number } | undefined;
+  smtpInbound: { host: string; port: number; maxBytes: number } | undefined;
+  /** Largest attachment stored (ATTACHMENT_MAX_BYTES). */
+  attachmentMaxBytes: number;
   /** Directory of the built console (web/build), served at /. */
   webDir: string | undefined;
 }
@@ -101,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     jobRetryBaseMs: e.JOB_RETRY_BASE_MS,
     secureCookies: publicUrl.startsWith('https://'),
-    smtpInbound: e.SMTP_INBOUND_PORT === undefined ? undefined : { host: e.SMTP_INBOUND_HOST, port: e.SMTP_INBOUND_PORT },
+    smtpInbound: e.SMTP_INBOUND_PORT === undefined ? undefined : { host: e.SMTP_INBOUND_HOST, port: e.SMTP_INBOUND_PORT, maxBytes: e.SMTP_INBOUND_MAX_BYTES },
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     webDir: undefined,
     ...overrides,
   };

@@ -10,6 +10,7 @@ import { EventRelay } from './realtime/relay.ts';
 import { Store } from './repositories/store.ts';
 import { createServices, type ServiceOptions, type Services } from './services.ts';
 import { getAdapter } from '@switchboard/channels';
+import { MailIntake } from './email/mail-intake.ts';
 import { MailSyncManager, type MailSyncManagerOptions } from './email/sync-manager.ts';
 import { startSmtpInbound, type SmtpInbound } from './email/smtp-inbound.ts';
 import { TelegramPolling, type TelegramPollingOptions } from './telegram/polling-manager.ts';
@@ -95,7 +96,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   services.jobs.start();
   services.continuity.start(services.jobs, opts.webchat?.continuitySweepMs ?? 15_000);
   const inboxSource = { store, secrets: services.secrets, adapterFor: getAdapter, log, fetch: opts.fetch ?? globalThis.fetch };
-  const mailSync = new MailSyncManager(inboxSource, services.ingest, opts.mailSync);
+  const intake = new MailIntake({ adapterFor: getAdapter, ingest: services.ingest, attachments: services.attachments });
+  const mailSync = new MailSyncManager(inboxSource, intake, opts.mailSync);
   const telegramPolling = new TelegramPolling(inboxSource, services.ingest, opts.telegramPolling);
   services.inboxes.onChange(() => {
     void mailSync.refresh();
@@ -104,7 +106,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   mailSync.start();
   telegramPolling.start();
   const smtp = config.smtpInbound
-    ? await startSmtpInbound(inboxSource, services.ingest, { ...config.smtpInbound, maxBytes: opts.smtpMaxBytes })
+    ? await startSmtpInbound(inboxSource, intake, {
+        ...config.smtpInbound,
+        maxBytes: opts.smtpMaxBytes ?? config.smtpInbound.maxBytes,
+        ...(opts.mailSync?.streamAboveBytes !== undefined && { streamAboveBytes: opts.mailSync.streamAboveBytes }),
+      })
     : undefined;
   // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions.
   const sweep = setInterval(() => {

@@ -36,7 +36,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const jobs = new JobQueue(store, log.child({ mod: 'jobs' }), { baseDelayMs: config.jobRetryBaseMs, ...opts.queue });
   const links = new MediaLinks(config.secret, config.publicUrl);
-  const files = new AttachmentStore(config.dataDir);
+  const files = new AttachmentStore(config.dataDir, config.attachmentMaxBytes);
   const attachments = new AttachmentService(store, files, fetchImpl, { adapterFor: getAdapter, open: (sealed) => secrets.open(sealed) }, links);
   jobs.register(OUTBOUND_QUEUE, new OutboundDelivery({ store, secrets, adapterFor: getAdapter, fetch: fetchImpl, log, attachments, links, publicUrl: config.publicUrl }));
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());

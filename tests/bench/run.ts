@@ -21,11 +21,12 @@ import { ingestSql } from './scenarios/ingest-sql.ts';
 import { rawPgBaseline } from './scenarios/raw-pg-baseline.ts';
 import { imapBackfill } from './scenarios/imap-backfill.ts';
 import { widget } from './scenarios/widget.ts';
+import { largeMail } from './scenarios/large-mail.ts';
 import { cpuTable, markdownTable, sizeTable, textTable } from './table.ts';
 import type { BenchOptions, BenchRow, Scenario } from './types.ts';
 
 /** Baseline first: other rows' ratios refer to it. Add new scenarios here. */
-const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill, widget];
+const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill, largeMail, widget];
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -10,7 +10,7 @@ export function cells(all: readonly BenchRow[]): string[][] {
   return all.filter((r) => r.sizeKb === undefined).map((r) => {
     const base = r.baseline ? byId.get(r.baseline) : undefined;
     const ratio = r.baseline === undefined ? 'baseline' : base ? `${((r.rate / base.rate) * 100).toFixed(1)} %` : '-';
-    return [r.scenario, r.store, String(r.messages), fixed(r.seconds, 2), fixed(r.rate, 0), ratio, fixed(r.p50Ms, 1), fixed(r.p95Ms, 1), String(r.errors)];
+    return [r.scenario, r.store, String(r.messages), fixed(r.seconds, 2), fixed(r.rate, r.rate < 10 ? 2 : 0), ratio, fixed(r.p50Ms, 1), fixed(r.p95Ms, 1), String(r.errors)];
   });
 }
 

@@ -8,6 +8,8 @@ export interface TestServer {
   url: string;
   server: RunningServer;
   db: TestDatabase;
+  /** SWITCHBOARD_DATA_DIR of this server (attachments live under `attachments/`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startTestServer(mode: StorageMode, opts: StartOptions & { 
     url: server.url,
     server,
     db,
+    dataDir,
     async stop() {
       await server.stop();
       await db.drop();

@@ -1,6 +1,7 @@
 import { malformed } from '../util/errors.ts';
 import type { ChannelAdapter } from '../contract.ts';
 import { parseEmail } from './parse.ts';
+import { parseEmailStream } from './parse-stream.ts';
 import { emailCredentialsSchema, emailSettingsSchema, type EmailCredentials, type EmailSettings } from './schema.ts';
 import { sendEmail } from './send.ts';
 import { testEmailConnection } from './connection.ts';
@@ -12,7 +13,7 @@ export interface EmailAdapterOptions {
 
 export const EMAIL_HAS_NO_WEBHOOKS = 'email inboxes receive mail over IMAP or SMTP forwarding';
 
-/** The email channel: mail arrives as raw RFC 5322 bytes (IMAP sync or SMTP forwarding) through parseRaw. */
+/** The email channel: mail arrives as raw RFC 5322 bytes (IMAP sync or SMTP forwarding) through parseRaw, large mail through parseStream. */
 export function createEmailAdapter(opts: EmailAdapterOptions = {}): ChannelAdapter<EmailCredentials, EmailSettings> {
   return {
     kind: 'email',
@@ -23,6 +24,7 @@ export function createEmailAdapter(opts: EmailAdapterOptions = {}): ChannelAdapt
       throw malformed(`No webhook payloads: ${EMAIL_HAS_NO_WEBHOOKS}`);
     },
     parseRaw: (raw, ctx) => parseEmail(raw, ctx),
+    parseStream: (source, ctx, sink) => parseEmailStream(source, ctx, sink),
     send: (msg, ctx) => sendEmail(msg, ctx, opts),
     testConnection: (ctx) => testEmailConnection(ctx.credentials, opts),
   };

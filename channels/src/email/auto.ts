@@ -2,7 +2,7 @@
  * Machine-sent mail: auto-replies (RFC 3834), vacation notices, bulk/list mail, and bounces (RFC 3464 DSNs and the
  * common non-standard MAILER-DAEMON shapes).
  */
-import type { Attachment, ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { firstHeader } from './headers.ts';
 import { normalizeMessageId } from './ids.ts';
 
@@ -29,6 +29,13 @@ export interface Bounce {
   error: string;
 }
 
+/** What bounce detection reads of a mail: report parts need their bytes (a prefix is enough for quoted originals). */
+export interface BounceInput extends Pick<ParsedMail, 'from' | 'subject' | 'text'> {
+  attachments: Array<{ contentType: string; content?: Buffer | undefined }>;
+}
+type Part = BounceInput['attachments'][number];
+const textOf = (part: Part | undefined): string | undefined => part?.content?.toString('utf8');
+
 const BOUNCE_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 const ORIGINAL_PARTS = new Set(['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers']);
 
@@ -39,9 +46,9 @@ function fieldIn(text: string, name: string): string | undefined {
   return match?.[1]?.trim() || undefined;
 }
 
-function originalMessageId(mail: ParsedMail, parts: Attachment[]): string | undefined {
+function originalMessageId(mail: BounceInput, parts: Part[]): string | undefined {
   for (const part of parts) {
-    const text = part.content.toString('utf8');
+    const text = textOf(part) ?? '';
     const headerBlock = text.split(/\r?\n\r?\n/)[0] ?? '';
     const id = normalizeMessageId(fieldIn(headerBlock, 'message-id'));
     if (id) return id;
@@ -50,9 +57,9 @@ function originalMessageId(mail: ParsedMail, parts: Attachment[]): string | unde
   return normalizeMessageId(fieldIn(mail.text ?? '', 'message-id'));
 }
 
-function bounceError(mail: ParsedMail): string {
+function bounceError(mail: BounceInput): string {
   const status = mail.attachments.find((a) => a.contentType === 'message/delivery-status');
-  const text = status?.content.toString('utf8') ?? mail.text ?? '';
+  const text = textOf(status) ?? mail.text ?? '';
   const diagnostic = fieldIn(text, 'diagnostic-code');
   if (diagnostic) return diagnostic.replace(/^[a-z0-9-]+;\s*/i, '');
   const code = fieldIn(text, 'status');
@@ -62,7 +69,7 @@ function bounceError(mail: ParsedMail): string {
 }
 
 /** Recognizes a delivery failure report; null for any other mail. */
-export function detectBounce(mail: ParsedMail, headers: Map<string, string[]>): Bounce | null {
+export function detectBounce(mail: BounceInput, headers: Map<string, string[]>): Bounce | null {
   const contentType = firstHeader(headers, 'content-type') ?? '';
   const report = /^\s*multipart\/report\s*;/i.test(contentType) && /report-type\s*=\s*"?delivery-status/i.test(contentType);
   const originals = mail.attachments.filter((a) => ORIGINAL_PARTS.has(a.contentType.toLowerCase()));
@@ -78,7 +85,8 @@ export function detectBounce(mail: ParsedMail, headers: Map<string, string[]>): 
   if (!report && !nonStandard) return null;
   // A DSN may report success ("Action: delivered/relayed"): only failures are bounces.
   const status = mail.attachments.find((a) => a.contentType === 'message/delivery-status');
-  const action = status ? fieldIn(status.content.toString('utf8'), 'action')?.toLowerCase() : undefined;
+  const statusText = textOf(status);
+  const action = statusText !== undefined ? fieldIn(statusText, 'action')?.toLowerCase() : undefined;
   const id = originalMessageId(mail, originals);
   const failed = action === undefined || action === 'failed';
   return { failed, ...(id !== undefined && { originalMessageId: id }), error: failed ? bounceError(mail) : `Delivery report: ${action}` };

@@ -25,7 +25,12 @@ export function messageIdsIn(value: string | string[] | undefined): string[] {
 
 /** Deterministic id for a mail without Message-ID: `<sha256hex-of-raw@switchboard.invalid>`. */
 export function syntheticMessageId(raw: Uint8Array): string {
-  return `<${createHash('sha256').update(raw).digest('hex')}@switchboard.invalid>`;
+  return syntheticMessageIdOf(createHash('sha256').update(raw).digest('hex'));
+}
+
+/** The same id from the SHA-256 (hex) of the raw bytes, when they were hashed as they streamed by. */
+export function syntheticMessageIdOf(sha256Hex: string): string {
+  return `<${sha256Hex}@switchboard.invalid>`;
 }
 
 export function splitAddress(address: string): { local: string; domain: string } {

@@ -8,8 +8,9 @@ export {
   type ConnectionTestOptions,
   type ConnectionTestResult,
 } from './connection.ts';
-export { isOwnAddress, messageIdsIn, normalizeMessageId, replyAddress, replyTokenOf, syntheticMessageId } from './ids.ts';
-export { parseEmail, threadCandidatesOf, type EmailContext } from './parse.ts';
+export { isOwnAddress, messageIdsIn, normalizeMessageId, replyAddress, replyTokenOf, syntheticMessageId, syntheticMessageIdOf } from './ids.ts';
+export { parseEmail, threadCandidatesOf, type EmailContext, type MailPart, type MailView } from './parse.ts';
+export { parseEmailStream } from './parse-stream.ts';
 export { visibleReply } from './reply-text.ts';
 export {
   DEFAULT_MAX_ATTACHMENT_BYTES,

@@ -167,10 +167,13 @@ describe('parseEmail: attachments', () => {
     expect(Buffer.from(m.attachments[0]?.content ?? []).equals(PNG)).toBe(true);
   });
 
-  it('drops attachments above maxAttachmentBytes and lists them', async () => {
+  it('records attachments above maxAttachmentBytes by name, type and size without their bytes, and lists them', async () => {
     const small = emailTestContext({ settings: { maxAttachmentBytes: 500 } });
     const m = await first(withAttachments(1000), small);
-    expect(m.attachments.map((a) => a.name)).toEqual(['shot.png']);
+    expect(m.attachments.map((a) => [a.name, a.content !== undefined, a.error])).toEqual([
+      ['shot.png', true, undefined],
+      ['invoice.pdf', false, 'too_large: 1000 bytes, over the limit of 500 bytes'],
+    ]);
     expect((m.metadata.email as Record<string, unknown>).droppedAttachments).toEqual([
       { name: 'invoice.pdf', contentType: 'application/pdf', size: 1000 },
     ]);

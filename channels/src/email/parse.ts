@@ -1,5 +1,5 @@
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
-import type { AdapterContext, InboundAttachment, InboundMessage, NormalizedContact, ParsedInbound } from '../contract.ts';
+import { simpleParser, type AddressObject, type MailParserOptions, type ParsedMail } from 'mailparser';
+import { attachmentTooLarge, type AdapterContext, type InboundAttachment, type InboundMessage, type NormalizedContact, type ParsedInbound } from '../contract.ts';
 import { malformed } from '../util/errors.ts';
 import { normalizeEmail } from '../util/normalize.ts';
 import { htmlToText } from '../util/text.ts';
@@ -12,7 +12,37 @@ import { DEFAULT_MAX_ATTACHMENT_BYTES, type EmailCredentials, type EmailSettings
 export type EmailContext = AdapterContext<EmailCredentials, EmailSettings>;
 
 /** Parts that describe the mail itself rather than being files the customer sent. */
-const REPORT_PARTS = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
+export const REPORT_PARTS = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
+
+/** mailparser's options for both the in-memory and the streaming path (they must read a mail the same way). */
+export const PARSER_OPTIONS: MailParserOptions = {
+  keepDeliveryStatus: true,
+  skipImageLinks: true,
+  skipTextLinks: true,
+  skipTextToHtml: true,
+  checksumAlgo: false,
+};
+
+/**
+ * One MIME part mailparser offers as an attachment, however it was read: its bytes in memory (`content`; for
+ * a streamed report part, enough of them to read its headers), already in storage (`storedRef`), or not kept
+ * (`error`).
+ */
+export interface MailPart {
+  filename?: string | undefined;
+  contentType: string;
+  size: number;
+  cid?: string | undefined;
+  content?: Buffer | undefined;
+  storedRef?: string;
+  error?: string;
+}
+
+/** What the rest of the parse reads of a mail: simpleParser's result, or the same fields gathered while streaming. */
+export type MailView = Pick<
+  ParsedMail,
+  'headerLines' | 'from' | 'to' | 'cc' | 'replyTo' | 'subject' | 'date' | 'messageId' | 'inReplyTo' | 'references' | 'text' | 'html'
+> & { attachments: MailPart[] };
 /** A forward's quoted part is the content the agent needs: keep the whole text. */
 const FORWARD_SUBJECT = /^\s*(fwd?|wg|tr|rv|vs|i)\s*:/i;
 const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
@@ -64,24 +94,29 @@ function occurredAt(date: Date | undefined, now: Date): Date {
   return date as Date;
 }
 
-function attachmentsOf(parts: Attachment[], max: number) {
+/** The name a part is stored under: its filename, else a stand-in numbered by its place among the parts. */
+export function partName(part: Pick<MailPart, 'filename' | 'contentType'>, index: number): string {
+  const fallback = part.contentType.toLowerCase() === 'message/rfc822' ? `message-${index + 1}.eml` : `attachment-${index + 1}`;
+  return part.filename?.trim() || fallback;
+}
+
+function attachmentsOf(parts: MailPart[], max: number) {
   const kept: InboundAttachment[] = [];
   const dropped: Array<{ name: string; contentType: string; size: number }> = [];
   parts.forEach((part, i) => {
     if (REPORT_PARTS.has(part.contentType.toLowerCase())) return;
-    const fallback = part.contentType.toLowerCase() === 'message/rfc822' ? `message-${i + 1}.eml` : `attachment-${i + 1}`;
-    const name = part.filename?.trim() || fallback;
-    if (part.size > max) {
+    const name = partName(part, i);
+    const common = { name, contentType: part.contentType, size: part.size, ...(part.cid !== undefined && { contentId: part.cid }) };
+    const error = part.error ?? (part.storedRef === undefined && part.size > max ? attachmentTooLarge(part.size, max) : undefined);
+    if (error !== undefined) {
+      // Recorded (name, type, size, why) but not kept; the mail itself is still stored.
+      kept.push({ ...common, error });
       dropped.push({ name, contentType: part.contentType, size: part.size });
-      return;
+    } else if (part.storedRef !== undefined) {
+      kept.push({ ...common, storedRef: part.storedRef });
+    } else if (part.content) {
+      kept.push({ ...common, content: new Uint8Array(part.content.buffer, part.content.byteOffset, part.content.byteLength) });
     }
-    kept.push({
-      name,
-      contentType: part.contentType,
-      size: part.size,
-      content: new Uint8Array(part.content.buffer, part.content.byteOffset, part.content.byteLength),
-      ...(part.cid !== undefined && { contentId: part.cid }),
-    });
   });
   return { kept, dropped };
 }
@@ -89,13 +124,7 @@ function attachmentsOf(parts: Attachment[], max: number) {
 async function readMail(raw: Uint8Array): Promise<ParsedMail> {
   if (raw.byteLength === 0) throw malformed('Empty email');
   try {
-    return await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
-      keepCidLinks: true,
-      keepDeliveryStatus: true,
-      skipImageLinks: true,
-      skipTextLinks: true,
-      skipTextToHtml: true,
-    });
+    return await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), { ...PARSER_OPTIONS, keepCidLinks: true });
   } catch (err) {
     throw malformed(`Unreadable email: ${err instanceof Error ? err.message : String(err)}`, err);
   }
@@ -104,6 +133,14 @@ async function readMail(raw: Uint8Array): Promise<ParsedMail> {
 /** Parses one raw RFC 5322 message (IMAP fetch or SMTP forwarding). Throws ChannelError('malformed_payload'). */
 export async function parseEmail(raw: Uint8Array, ctx: EmailContext): Promise<ParsedInbound> {
   const mail = await readMail(raw);
+  return inboundOf(mail, ctx, () => syntheticMessageId(raw));
+}
+
+/**
+ * A read mail → what the ingest path stores (both parse paths end here). `syntheticId` names a mail without
+ * Message-ID (a hash of its bytes).
+ */
+export function inboundOf(mail: MailView, ctx: EmailContext, syntheticId: () => string): ParsedInbound {
   if (mail.headerLines.length === 0) throw malformed('Not an email: no header fields');
   const headers = rawHeaderMap(mail.headerLines);
   const now = ctx.now();
@@ -120,7 +157,7 @@ export async function parseEmail(raw: Uint8Array, ctx: EmailContext): Promise<Pa
   const [sender] = addressesOf(mail.from);
   if (!sender) throw malformed('Email has no valid From address');
   const ours = ctx.credentials.fromAddress;
-  const messageId = normalizeMessageId(mail.messageId) ?? syntheticMessageId(raw);
+  const messageId = normalizeMessageId(mail.messageId) ?? syntheticId();
   const to = addressesOf(mail.to);
   const cc = addressesOf(mail.cc);
 

@@ -46,7 +46,7 @@ export interface Dovecot {
   /** Delivers one raw message into the user's INBOX the way an MTA would (dovecot-lda). */
   deliver(user: string, raw: string): Promise<void>;
   /** Appends many raw messages over one IMAP connection (fast bulk delivery). */
-  append(user: string, password: string, raws: string[], folder?: string): Promise<void>;
+  append(user: string, password: string, raws: Array<string | Buffer>, folder?: string): Promise<void>;
   /** Successful IMAP logins of the user so far (from the server log). */
   logins(user: string): number;
   /** Number of messages in a folder. */

@@ -54,3 +54,4 @@ export {
   twilioWebhook,
   type InboundParamsInput,
 } from '../twilio/fixtures.ts';
+export { memorySink, type MemorySink } from './memory-sink.ts';

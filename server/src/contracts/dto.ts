@@ -126,6 +126,8 @@ export interface AttachmentDto {
   contentType: string;
   size: number;
   url: string;
+  /** Why the file is not available: `too_large: …` (over the size limit, not stored) or a failed download. */
+  error: string | null;
 }
 
 export interface MessageDto {

@@ -1,5 +1,5 @@
 import type { ChannelAdapter, InboundAttachment, InboxKind } from '@switchboard/channels';
-import { ChannelError, fetchWithTimeout } from '@switchboard/channels';
+import { attachmentTooLarge, ChannelError, fetchWithTimeout } from '@switchboard/channels';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { AttachmentStore, AttachmentTooLarge } from '../lib/attachment-store.ts';
@@ -11,6 +11,7 @@ import { assertInboxVisible } from './access.ts';
 import type { Actor } from './actor.ts';
 import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
 import type { MediaLinks } from './media-links.ts';
+import { AttachmentStaging } from './attachment-staging.ts';
 
 export const ATTACHMENT_QUEUE = 'attachment.fetch';
 
@@ -21,6 +22,14 @@ export interface NewAttachment {
   storageKey: string | null;
   sourceUrl: string | null;
   contentId: string | null;
+  /** Why the file is not kept (e.g. `too_large: …`): recorded by name, type and size, nothing to download. */
+  error: string | null;
+}
+
+export interface PreparedAttachments {
+  rows: NewAttachment[];
+  /** Files `prepare` wrote (inline bytes): the caller deletes them if its message is not stored after all. */
+  written: string[];
 }
 
 /**
@@ -58,20 +67,58 @@ export class AttachmentService {
     return fetchWithTimeout(this.#fetch, a.sourceUrl, { method: 'GET' }, { timeoutMs: 30_000 });
   }
 
-  /** Stores inline bytes now; returns rows for the message's nested create. */
-  async prepare(workspaceId: string, inbound: InboundAttachment[]): Promise<NewAttachment[]> {
-    const out: NewAttachment[] = [];
+  /**
+   * Stores inline bytes now; returns rows for the message's nested create. Files already in storage (streamed
+   * email: `storedRef`) are taken as they are; a file over the storage limit, or one the adapter did not keep
+   * (`error`), becomes a row with its name, type, size and the reason.
+   */
+  async prepare(workspaceId: string, inbound: InboundAttachment[]): Promise<PreparedAttachments> {
+    const rows: NewAttachment[] = [];
+    const written: string[] = [];
     for (const a of inbound) {
       const base = { name: a.name.slice(0, 255) || 'attachment', contentType: a.contentType || 'application/octet-stream', contentId: a.contentId ?? null };
-      if (a.content) {
+      const none = { storageKey: null, sourceUrl: null, error: null };
+      if (a.error !== undefined) {
+        rows.push({ ...base, ...none, size: a.size ?? 0, error: a.error.slice(0, 500) });
+      } else if (a.storedRef !== undefined) {
+        if (!a.storedRef.startsWith(`${workspaceId}/`)) throw new Error('attachment stored for another workspace');
+        rows.push({ ...base, ...none, size: a.size ?? 0, storageKey: a.storedRef });
+      } else if (a.content) {
         const key = this.#files.newKey(workspaceId);
-        const size = await this.#files.put(key, a.content);
-        out.push({ ...base, size, storageKey: key, sourceUrl: null });
+        try {
+          const size = await this.#files.put(key, a.content);
+          written.push(key);
+          rows.push({ ...base, ...none, size, storageKey: key });
+        } catch (err) {
+          if (!(err instanceof AttachmentTooLarge)) throw err;
+          rows.push({ ...base, ...none, size: a.content.byteLength, error: attachmentTooLarge(a.content.byteLength, this.#files.maxBytes) });
+        }
       } else if (a.url) {
-        out.push({ ...base, size: a.size ?? 0, storageKey: null, sourceUrl: a.url });
+        rows.push({ ...base, ...none, size: a.size ?? 0, sourceUrl: a.url });
       }
     }
-    return out;
+    return { rows, written };
+  }
+
+  /** A place for the files of one mail parsed from a stream (see AttachmentStaging). */
+  stage(workspaceId: string): AttachmentStaging {
+    return new AttachmentStaging(this.#files, workspaceId);
+  }
+
+  /**
+   * Deletes files written for messages that were not stored after all. After a failed transaction a lost COMMIT
+   * answer may hide a commit: with `unless`, files the named messages' rows reference are kept, and nothing is
+   * deleted when that cannot be checked. Never throws: at worst an unreferenced file stays, never a row loses its file.
+   */
+  async discard(keys: string[], unless?: { inboxId: string; providerMessageIds: string[] }): Promise<void> {
+    if (keys.length === 0) return;
+    let doomed = keys;
+    if (unless) {
+      const referenced = await attachmentsRepo.referencedKeys(this.#store.prisma, unless.inboxId, unless.providerMessageIds, keys).catch(() => null);
+      if (!referenced) return;
+      doomed = keys.filter((k) => !referenced.has(k));
+    }
+    await Promise.allSettled(doomed.map((k) => this.#files.remove(k)));
   }
 
   /** The bytes of a stored attachment (an outbound send attaches them). */
@@ -92,6 +139,7 @@ export class AttachmentService {
     if (!a) throw notFound('Attachment');
     await assertInboxVisible(this.#store.prisma, actor, a.message.inboxId, 'Attachment');
     if (!a.storageKey) {
+      if (a.error?.startsWith('too_large')) throw new AppError('conflict', `Attachment was not stored: ${a.error}`);
       throw new AppError('conflict', a.error ? `Attachment could not be downloaded: ${a.error}` : 'Attachment is still being downloaded');
     }
     const file = await this.#files.open(a.storageKey);

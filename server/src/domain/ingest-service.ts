@@ -13,7 +13,7 @@ import { eventRow } from './events.ts';
 import { toConversationDto, toMessageDto } from './mappers.ts';
 import { applyDeliveryStatus } from './delivery-status.ts';
 import { applyInboundEdit } from './message-edits.ts';
-import type { AttachmentService } from './attachments.ts';
+import type { AttachmentService, NewAttachment, PreparedAttachments } from './attachments.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { attachmentsRepo } from '../repositories/attachments.ts';
 import { addParticipants } from './participants.ts';
@@ -42,6 +42,8 @@ export type IngestResult =
       message: null;
       conversation: null;
     };
+
+const NO_FILES: PreparedAttachments = { rows: [], written: [] };
 
 const DROPPED_AUTOMATED: IngestResult = { dropped: 'automated', created: false, message: null, conversation: null };
 
@@ -85,14 +87,30 @@ export class IngestService {
     // A reply token of a conversation in an inbox that answers by email through this one (chat continuity):
     // the message belongs to that inbox and conversation.
     const inbox = (m.conversationToken && (await threadingRepo.delegatingInbox(this.#store.sql, received, m.conversationToken))) || received;
-    // Bytes that came with the webhook are on disk before the transaction (a duplicate delivery leaves
-    // an unreferenced file, never a lost one); files offered by URL are downloaded by a job after commit.
-    const files = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : [];
+    // Bytes that came with the webhook are on disk before the transaction; if the message is not stored after
+    // all (a duplicate, a dropped auto-reply, a failed transaction) they are deleted again. Files offered by URL
+    // are downloaded by a job after commit.
+    const prepared = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : NO_FILES;
+    let result: IngestResult;
+    try {
+      result = await this.#append(inbox, m, prepared.rows);
+    } catch (err) {
+      await this.#attachments.discard(prepared.written, { inboxId: inbox.id, providerMessageIds: [m.providerMessageId] });
+      throw err;
+    }
+    if (!result.created) await this.#attachments.discard(prepared.written);
+    if (result.dropped) this.#log.info({ inboxId: inbox.id, providerMessageId: m.providerMessageId }, 'automated message outside any conversation dropped');
+    else if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
+    return result;
+  }
+
+  /** The transaction: identity → contact → conversation → message, attachment rows and events. */
+  #append(inbox: IngestInbox, m: InboundMessage, files: NewAttachment[]): Promise<IngestResult> {
     // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock + conversation), append, COMMIT.
     // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
     // transaction runs again reading it under the lock (prefetch off).
     let prefetch = true;
-    const result = await this.#store.transaction(async (tx): Promise<IngestResult> => {
+    return this.#store.transaction(async (tx): Promise<IngestResult> => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
       const probe = await ingestRepo.probe(tx, {
@@ -149,7 +167,6 @@ export class IngestService {
         id: uuidv7(),
         workspaceId: inbox.workspaceId,
         messageId,
-        error: null,
         createdAt: writtenAt,
       }));
       // Sanitize first (it keeps cid: images and drops every other local source), then link cid: to our files.
@@ -225,9 +242,6 @@ export class IngestService {
       }
       return { message, conversation: updated, created: true };
     }, { sql: true }); // raw SQL only (see Store.transaction): on PostgreSQL no ORM in the hot path
-    if (result.dropped) this.#log.info({ inboxId: inbox.id, providerMessageId: m.providerMessageId }, 'automated message outside any conversation dropped');
-    else if (result.created) this.#log.debug({ inboxId: inbox.id, messageId: result.message.id }, 'ingested');
-    return result;
   }
 
   /** Delivery-status callbacks from providers; unknown provider ids are ignored. */

@@ -87,6 +87,7 @@ export const toMessageDto = (m: MessageRow): MessageDto => ({
     contentType: a.contentType,
     size: a.size,
     url: attachmentUrl(a.id),
+    error: a.error,
   })),
   createdAt: iso(m.createdAt),
 });

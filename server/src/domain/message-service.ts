@@ -96,7 +96,7 @@ export class MessageService {
       await this.#assertReachable(visible);
     }
     // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
-    const files = uploads.length ? await this.#attachments.prepare(actor.workspaceId, uploads) : [];
+    const files = uploads.length ? (await this.#attachments.prepare(actor.workspaceId, uploads)).rows : [];
 
     return this.#store.transaction(async (tx) => {
       const c = await conversationsRepo.getForUpdate(tx, actor.workspaceId, conversationId);

@@ -1,10 +1,10 @@
-import type { IngestService } from '../domain/ingest-service.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../repositories/store.ts';
 import { LeasedWorker, type LeaseOptions } from '../sync/leased-worker.ts';
 import { runImapSession, type SessionOptions } from './imap-session.ts';
+import type { MailIntake } from './mail-intake.ts';
 import { SyncProgress } from './sync-progress.ts';
-import type { EmailInbox, EmailSettings, RawMailParser } from './types.ts';
+import type { EmailInbox, EmailSettings } from './types.ts';
 
 export interface MailboxSyncOptions extends Omit<SessionOptions, 'pollIntervalMs' | 'backfillDays'>, LeaseOptions {
   /** Overrides the inbox's pollIntervalSeconds (tests). */
@@ -14,6 +14,10 @@ export interface MailboxSyncOptions extends Omit<SessionOptions, 'pollIntervalMs
 export const defaultMailboxSyncOptions: MailboxSyncOptions = {
   batchSize: 100,
   saveEvery: 25,
+  streamAboveBytes: 1024 * 1024,
+  fetchBytes: 16 * 1024 * 1024,
+  parseAhead: 8,
+  downloadChunkBytes: 1024 * 1024,
   connectTimeoutMs: 30_000,
   socketTimeoutMs: 5 * 60_000,
   leaseMs: 60_000,
@@ -25,8 +29,7 @@ export const defaultMailboxSyncOptions: MailboxSyncOptions = {
 export interface MailboxSyncDeps {
   inbox: EmailInbox;
   store: Store;
-  ingest: Pick<IngestService, 'ingest' | 'applyStatuses'>;
-  parse: RawMailParser;
+  intake: MailIntake;
   log: Logger;
   owner: string;
   opts: MailboxSyncOptions;

@@ -1,8 +1,10 @@
+import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { IngestService } from '../domain/ingest-service.ts';
 import { mailSyncRepo } from '../repositories/mail-sync.ts';
-import { loadEmailInboxes, rawMailParser, type EmailInboxSource } from './email-inboxes.ts';
+import { loadEmailInboxes, type EmailInboxSource } from './email-inboxes.ts';
+import { isUnparseableMail, type MailIntake, type ParsedMail } from './mail-intake.ts';
+import { MailTooLarge, readMailBody, type MailBody } from './smtp-body.ts';
 import type { EmailInbox } from './types.ts';
 
 export const SMTP_INBOUND_MAX_BYTES = 30 * 1024 * 1024;
@@ -11,6 +13,8 @@ export interface SmtpInboundOptions {
   host: string;
   port: number;
   maxBytes?: number;
+  /** Messages larger than this are spooled to a temp file and parsed as a stream (default 1 MiB). */
+  streamAboveBytes?: number;
 }
 
 export interface SmtpInbound {
@@ -25,9 +29,10 @@ const smtpError = (responseCode: number, message: string) => Object.assign(new E
  * mail for `<inbox publicToken>@…`, `reply+<token>@…` and a forwarding inbox's own address, and answers
  * 250 only after the message is committed (451 on a storage error, so the sender retries).
  */
-export async function startSmtpInbound(src: EmailInboxSource, ingest: Pick<IngestService, 'ingest' | 'applyStatuses'>, opts: SmtpInboundOptions): Promise<SmtpInbound> {
+export async function startSmtpInbound(src: EmailInboxSource, intake: MailIntake, opts: SmtpInboundOptions): Promise<SmtpInbound> {
   const log = src.log.child({ mod: 'email-smtp' });
   const maxBytes = opts.maxBytes ?? SMTP_INBOUND_MAX_BYTES;
+  const streamAboveBytes = opts.streamAboveBytes ?? 1024 * 1024;
   let cache: { at: number; inboxes: EmailInbox[] } = { at: 0, inboxes: [] };
   const inboxes = async (fresh: boolean) => {
     if (fresh || Date.now() - cache.at > 5_000) cache = { at: Date.now(), inboxes: await loadEmailInboxes(src) };
@@ -47,35 +52,47 @@ export async function startSmtpInbound(src: EmailInboxSource, ingest: Pick<Inges
   };
   const resolve = async (address: string) => (await find(address, false)) ?? (Date.now() - cache.at > 250 ? await find(address, true) : undefined);
 
-  const receive = async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    if (stream.sizeExceeded) throw smtpError(552, `Message exceeds the maximum size of ${maxBytes} bytes`);
-    const raw = new Uint8Array(Buffer.concat(chunks));
-    const parse = rawMailParser(src.adapterFor);
-    if (!parse) throw smtpError(451, 'Email channel not available');
-    const targets = new Map<string, EmailInbox>();
-    for (const rcpt of session.envelope.rcptTo) {
-      const inbox = await resolve(rcpt.address);
-      if (inbox) targets.set(inbox.id, inbox);
-    }
-    for (const inbox of targets.values()) {
-      let parsed;
-      try {
-        parsed = await parse(raw, inbox.ctx);
-      } catch (err) {
+  /** Parses the body for one inbox: from memory, or streamed from the spool file (attachments straight to storage). */
+  const parse = async (body: MailBody, inbox: EmailInbox): Promise<ParsedMail> => {
+    try {
+      return body.path === undefined ? await intake.parseBytes(body.raw, inbox) : await intake.parseStream(createReadStream(body.path), inbox);
+    } catch (err) {
+      if (isUnparseableMail(err)) {
         log.warn({ err, inboxId: inbox.id }, 'rejecting a forwarded mail that could not be parsed');
         throw smtpError(554, 'Message could not be parsed');
       }
-      try {
-        const ref = { id: inbox.id, workspaceId: inbox.workspaceId, settings: inbox.settings };
-        const results = await ingest.ingest(ref, parsed.messages);
-        await ingest.applyStatuses(ref, parsed.statuses);
-        log.info({ inboxId: inbox.id, created: results.filter((r) => r.created).length }, 'forwarded mail received');
-      } catch (err) {
-        log.error({ err, inboxId: inbox.id }, 'could not store a forwarded mail: answering 451');
-        throw smtpError(451, 'Temporary storage failure, try again later');
+      log.error({ err, inboxId: inbox.id }, 'could not read a forwarded mail: answering 451');
+      throw smtpError(451, 'Temporary failure, try again later');
+    }
+  };
+
+  const receive = async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> => {
+    let body: MailBody;
+    try {
+      body = await readMailBody(stream, streamAboveBytes);
+    } catch (err) {
+      if (err instanceof MailTooLarge) throw smtpError(552, `Message exceeds the maximum size of ${maxBytes} bytes`);
+      throw err;
+    }
+    try {
+      if (!intake.available) throw smtpError(451, 'Email channel not available');
+      const targets = new Map<string, EmailInbox>();
+      for (const rcpt of session.envelope.rcptTo) {
+        const inbox = await resolve(rcpt.address);
+        if (inbox) targets.set(inbox.id, inbox);
       }
+      for (const inbox of targets.values()) {
+        const parsed = await parse(body, inbox);
+        try {
+          const results = await intake.store(inbox, parsed);
+          log.info({ inboxId: inbox.id, created: results.filter((r) => r.created).length }, 'forwarded mail received');
+        } catch (err) {
+          log.error({ err, inboxId: inbox.id }, 'could not store a forwarded mail: answering 451');
+          throw smtpError(451, 'Temporary storage failure, try again later');
+        }
+      }
+    } finally {
+      await body.dispose();
     }
   };
 

@@ -1,6 +1,6 @@
-import type { IngestService } from '../domain/ingest-service.ts';
 import { InboxWorkers } from '../sync/inbox-workers.ts';
-import { loadEmailInboxes, rawMailParser, type EmailInboxSource } from './email-inboxes.ts';
+import { loadEmailInboxes, type EmailInboxSource } from './email-inboxes.ts';
+import type { MailIntake } from './mail-intake.ts';
 import { defaultMailboxSyncOptions, MailboxSync, type MailboxSyncOptions } from './mailbox-sync.ts';
 import type { EmailInbox } from './types.ts';
 
@@ -16,24 +16,15 @@ export const defaultMailSyncManagerOptions: MailSyncManagerOptions = { ...defaul
  * instance actually syncs), following inbox changes; started and stopped with the server.
  */
 export class MailSyncManager extends InboxWorkers<EmailInbox> {
-  constructor(src: EmailInboxSource, ingest: Pick<IngestService, 'ingest' | 'applyStatuses'>, options: Partial<MailSyncManagerOptions> = {}) {
+  constructor(src: EmailInboxSource, intake: MailIntake, options: Partial<MailSyncManagerOptions> = {}) {
     const opts = { ...defaultMailSyncManagerOptions, ...options };
     const log = src.log.child({ mod: 'email' });
     super({
       log,
       discoverMs: opts.discoverMs,
-      load: async () => (rawMailParser(src.adapterFor) ? (await loadEmailInboxes(src)).filter((i) => i.credentials.mode === 'imap' && i.credentials.imap) : []),
-      create: (inbox, owner) =>
-        new MailboxSync({
-          inbox,
-          store: src.store,
-          ingest,
-          // load() returned this inbox, so the email adapter (and its parseRaw) is registered.
-          parse: rawMailParser(src.adapterFor)!,
-          log: log.child({ inboxId: inbox.id }),
-          owner,
-          opts,
-        }),
+      // Nothing to sync while no email adapter is registered.
+      load: async () => (intake.available ? (await loadEmailInboxes(src)).filter((i) => i.credentials.mode === 'imap' && i.credentials.imap) : []),
+      create: (inbox, owner) => new MailboxSync({ inbox, store: src.store, intake, log: log.child({ inboxId: inbox.id }), owner, opts }),
     });
   }
 }

@@ -1,4 +1,3 @@
-import type { AdapterContext, ParsedInbound } from '@switchboard/channels';
 import type { LoadedInbox } from '../sync/inbox-source.ts';
 
 /** The email adapter's credentials as the server uses them (validated by the adapter's own schema first). */
@@ -14,10 +13,6 @@ export interface EmailSettings {
   backfillDays?: number;
   pollIntervalSeconds?: number;
 }
-
-/** One raw RFC 5322 message → what the ingest path stores: the email adapter's `parseRaw`. */
-export type RawMailParser = (raw: Uint8Array, ctx: AdapterContext) => Promise<ParsedInbound>;
-
 
 /** `Inbox.syncState` of an IMAP inbox, as shown in `GET /api/inboxes`. */
 export interface MailSyncState {

@@ -78,7 +78,16 @@ export const MessageSchema = z
     deliveryStatus: DeliverySchema.nullable(),
     deliveryError: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
-    attachments: z.array(z.object({ id: Uuid, name: z.string(), contentType: z.string(), size: z.number(), url: z.string() })),
+    attachments: z.array(
+      z.object({
+        id: Uuid,
+        name: z.string(),
+        contentType: z.string(),
+        size: z.number(),
+        url: z.string(),
+        error: z.string().nullable().openapi({ description: 'Why the file is not available (e.g. `too_large: …`: over the size limit, recorded by name, type and size); null when it is (or is still being downloaded)' }),
+      }),
+    ),
     createdAt: z.string(),
   })
   .openapi('Message');

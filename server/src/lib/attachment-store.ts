@@ -30,7 +30,10 @@ export class AttachmentStore {
     return p;
   }
 
-  /** Streams `body` to `key` (atomically: a temp file renamed into place); returns the byte count. */
+  /**
+   * Streams `body` to `key` (atomically: a temp file renamed into place); returns the byte count. Over
+   * `maxBytes` it stops with AttachmentTooLarge and keeps nothing.
+   */
   async put(key: string, body: Readable | Uint8Array): Promise<number> {
     const path = this.#path(key);
     await mkdir(dirname(path), { recursive: true });
@@ -40,7 +43,7 @@ export class AttachmentStore {
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
-        if (size > limit) cb(new AttachmentTooLarge(`Attachment exceeds ${limit} bytes`));
+        if (size > limit) cb(new AttachmentTooLarge(`too_large: over the limit of ${limit} bytes`));
         else cb(null, chunk);
       },
     });
@@ -54,6 +57,11 @@ export class AttachmentStore {
     }
   }
 
+  /** Deletes a file (gone already is fine). */
+  async remove(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
+  }
+
   async open(key: string): Promise<{ stream: Readable; size: number }> {
     const path = this.#path(key);
     const { size } = await stat(path);
@@ -63,11 +71,6 @@ export class AttachmentStore {
   /** The whole file (outbound sends attach it). */
   async read(key: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(this.#path(key)));
-  }
-
-  /** Deletes a file (a no-op when it is gone already). */
-  async remove(key: string): Promise<void> {
-    await rm(this.#path(key), { force: true });
   }
 
   pathOf(key: string): string {

@@ -4,15 +4,22 @@ export const attachmentsRepo = {
   /** One raw statement (so it also runs in sql-only transactions). */
   async createMany(
     db: Db,
-    rows: Array<{ id: string; workspaceId: string; messageId: string; name: string; contentType: string; size: number; storageKey: string | null; sourceUrl: string | null; contentId: string | null; createdAt: Date }>,
+    rows: Array<{ id: string; workspaceId: string; messageId: string; name: string; contentType: string; size: number; storageKey: string | null; sourceUrl: string | null; contentId: string | null; error: string | null; createdAt: Date }>,
   ): Promise<{ count: number }> {
     const count = await db.$executeRaw`/* prepare: */
-      INSERT INTO "Attachment" (id, "workspaceId", "messageId", name, "contentType", size, "storageKey", "sourceUrl", "contentId", "createdAt")
+      INSERT INTO "Attachment" (id, "workspaceId", "messageId", name, "contentType", size, "storageKey", "sourceUrl", "contentId", error, "createdAt")
       SELECT * FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.workspaceId)}::uuid[], ${rows.map((r) => r.messageId)}::uuid[],
                            ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.contentType)}::text[], ${rows.map((r) => r.size)}::int[],
-                           ${rows.map((r) => r.storageKey)}::text[], ${rows.map((r) => r.sourceUrl)}::text[], ${rows.map((r) => r.contentId)}::text[],
+                           ${rows.map((r) => r.storageKey)}::text[], ${rows.map((r) => r.sourceUrl)}::text[], ${rows.map((r) => r.contentId)}::text[], ${rows.map((r) => r.error)}::text[],
                            ${rows.map((r) => r.createdAt)}::timestamp(3)[])`;
     return { count };
+  },
+  /** Which of `keys` the attachments of these messages (by provider id) reference: index lookups only. */
+  async referencedKeys(db: Db, inboxId: string, providerMessageIds: string[], keys: string[]): Promise<Set<string>> {
+    const rows = await db.$queryRaw<Array<{ storageKey: string }>>`
+      SELECT a."storageKey" FROM "Message" m JOIN "Attachment" a ON a."messageId" = m.id
+      WHERE m."inboxId" = ${inboxId}::uuid AND m."providerMessageId" = ANY(${providerMessageIds}::text[]) AND a."storageKey" = ANY(${keys}::text[])`;
+    return new Set(rows.map((r) => r.storageKey));
   },
   withMessage: (db: Db, workspaceId: string, id: string) =>
     db.attachment.findFirst({ where: { workspaceId, id }, include: { message: { select: { inboxId: true } } } }),

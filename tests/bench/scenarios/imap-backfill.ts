@@ -1,5 +1,5 @@
 // IMAP backfill: Dovecot holds N mails (BENCH_IMAP_MAILS, default 5,000); the product syncs them into a
-// new email inbox (IMAP FETCH in batches → parseRaw → ingest → progress), measured from the inbox's
+// new email inbox (IMAP FETCH in batches → parseRaw, parsed ahead → ingest in UID order → progress), measured from the inbox's
 // creation to `syncState.backfill.done === N`. Baseline in the same run: a bare imapflow FETCH of the same
 // sources in the same batch size, nothing stored. The server runs in this process (the email adapter is
 // registered here), so peak RSS is this process's, sampled every 50 ms, as growth over the phase's start.
@@ -10,25 +10,12 @@ import { setupAdmin } from '../../support/api.ts';
 import { startSmtpReceiver } from '../../support/smtp-receiver.ts';
 import { startTestServer } from '../../support/server.ts';
 import { eventually } from '../../support/webhook-receiver.ts';
+import { withPeakRss } from '../lib/rss.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
 
 const BASELINE_ID = 'imap-fetch-baseline';
 const BATCH = 100;
 const USER = 'bench@example.test';
-
-/** Peak RSS growth (MB) while `fn` runs. */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: (peak - start) / 1048576 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function rawFetch(dovecot: Dovecot, count: number): Promise<number> {
   const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: USER, pass: MAILBOX_PASSWORD }, logger: false, disableAutoIdle: true });
@@ -76,9 +63,13 @@ export const imapBackfill: Scenario = {
         notes: `bare imapflow FETCH of ${count} sources (${(base.result / 1048576).toFixed(1)} MB) in batches of ${BATCH}, nothing stored; peak RSS +${base.peakMb.toFixed(0)} MB`,
       });
 
-      for (const store of opts.stores) {
-        opts.log(`imap-backfill/${store}: syncing ${count} mails`);
-        const t = await startTestServer(store, { mailSync: { discoverMs: 100, batchSize: BATCH } });
+      // BENCH_IMAP_COMPARE=1: each store also without parse-ahead, just before (same load on the machine).
+      const compare = process.env.BENCH_IMAP_COMPARE === '1';
+      const variants = opts.stores.flatMap((store) => [...(compare ? [{ store, ahead: false }] : []), { store, ahead: true }]);
+      for (const { store, ahead } of variants) {
+        const id = `imap-backfill/${store}${ahead ? '' : '/no-parse-ahead'}`;
+        opts.log(`${id}: syncing ${count} mails`);
+        const t = await startTestServer(store, { mailSync: { discoverMs: 100, batchSize: BATCH, ...(ahead ? {} : { parseAhead: 0 }) } });
         try {
           const admin = await setupAdmin(t.url);
           const { result, peakMb } = await withPeakRss(async () => {
@@ -92,9 +83,9 @@ export const imapBackfill: Scenario = {
           });
           const stored = (await storedMessageIds(t, result.inboxId)).length;
           rows.push({
-            id: `imap-backfill/${store}`, scenario: 'imap-backfill', store, messages: count, seconds: result.seconds, rate: count / result.seconds,
+            id, scenario: ahead ? 'imap-backfill' : 'imap-backfill (no parse-ahead)', store, messages: count, seconds: result.seconds, rate: count / result.seconds,
             baseline: BASELINE_ID, p50Ms: null, p95Ms: null, errors: count - stored,
-            notes: `in-process server, batches of ${BATCH}, one inbox; peak RSS +${peakMb.toFixed(0)} MB (server${store === 'pglite' ? ' and embedded PGlite' : ''} in this process)`,
+            notes: `in-process server, batches of ${BATCH}, ${ahead ? 'parse-ahead 8' : 'each mail parsed only after the previous one is stored'}, one inbox; peak RSS +${peakMb.toFixed(0)} MB (server${store === 'pglite' ? ' and embedded PGlite' : ''} in this process)`,
           });
         } finally {
           await t.stop();
