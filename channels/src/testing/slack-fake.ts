@@ -5,6 +5,7 @@
  * bearer token (without it: Slack's HTML sign-in page, status 200), uploads follow files.uploadV2's three steps.
  * Point `WebClient` at `apiUrl` (the adapter's `apiUrl` setting).
  */
+import { nextSlackTs } from '../slack/fixtures.ts';
 import { startFake, type FakeReply, type FakeRequest } from './http-fake.ts';
 
 export interface SlackFakeUser {
@@ -97,8 +98,8 @@ export async function startSlackFake(opts: { token?: string; teamId?: string; bo
   const posts: SlackFakePost[] = [];
   const uploads: SlackFakeUpload[] = [];
   const downloads: FakeRequest[] = [];
-  let seq = 0;
-  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
+  // Slack's ts is unique per channel: share the fixtures' generator, so a post never takes the ts of a test's event.
+  const nextTs = () => nextSlackTs();
 
   const fileUrl = (id: string, name: string) => `${http.url}/files/${teamId}-${id}/${encodeURIComponent(name)}`;
   const fileObject = (f: { id: string; name: string; mimetype: string; bytes: Buffer }) => ({
