@@ -63,3 +63,52 @@ export interface ThreadingCorpus {
 export function readThreadingCorpus(): ThreadingCorpus {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, 'threading', 'expected.json'), 'utf8')) as ThreadingCorpus;
 }
+
+/** A 1×1 PNG, the inline image of `mailWithInlineImageAndFile`. */
+export const TEST_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/**
+ * A mail whose html shows an inline image (`cid:shot1@example.com`, `TEST_PNG`) and which carries one file.
+ * `messageId: null` leaves the Message-ID header out.
+ */
+export function mailWithInlineImageAndFile(o: {
+  subject: string;
+  text: string;
+  file: { name: string; contentType: string; bytes: Uint8Array };
+  messageId?: string | null;
+}): Uint8Array {
+  const lines = [
+    'From: Ada <ada@example.com>',
+    'To: support@support.example',
+    `Subject: ${o.subject}`,
+    'Date: Fri, 17 May 2024 10:00:00 +0000',
+    ...(o.messageId === null ? [] : [`Message-ID: ${o.messageId ?? '<att-1@example.com>'}`]),
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="mix"',
+    '',
+    '--mix',
+    'Content-Type: multipart/related; boundary="rel"',
+    '',
+    '--rel',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    `<p>${o.text} <img src="cid:shot1@example.com" alt="shot"></p>`,
+    '--rel',
+    'Content-Type: image/png; name="shot.png"',
+    'Content-Transfer-Encoding: base64',
+    'Content-ID: <shot1@example.com>',
+    'Content-Disposition: inline; filename="shot.png"',
+    '',
+    TEST_PNG.toString('base64'),
+    '--rel--',
+    '--mix',
+    `Content-Type: ${o.file.contentType}; name="${o.file.name}"`,
+    'Content-Transfer-Encoding: base64',
+    `Content-Disposition: attachment; filename="${o.file.name}"`,
+    '',
+    Buffer.from(o.file.bytes).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    '--mix--',
+    '',
+  ];
+  return new Uint8Array(Buffer.from(lines.join('\r\n')));
+}

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ChannelError, type InboundMessage, type ParsedInbound } from '../contract.ts';
 import { memorySink } from '../testing/memory-sink.ts';
-import { emailTestContext, listFixtures, readFixture } from './fixtures.ts';
+import { emailTestContext, listFixtures, mailWithInlineImageAndFile, readFixture, TEST_PNG } from './fixtures.ts';
 import { parseEmail } from './parse.ts';
 import { parseEmailStream } from './parse-stream.ts';
 
@@ -17,46 +17,15 @@ function streamOf(raw: Uint8Array, size = 997): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 /** A mail with html referring to an inline image, the image, and a binary file of `fileBytes`. */
-function mailWithFile(file: Buffer, o: { messageId?: string | null } = {}): Uint8Array {
-  const base64 = file.toString('base64').replace(/.{76}/g, '$&\r\n');
-  const lines = [
-    'From: Ada <ada@example.com>',
-    'To: support@support.example',
-    'Subject: The logs',
-    'Date: Fri, 17 May 2024 10:00:00 +0000',
-    ...(o.messageId === null ? [] : [`Message-ID: ${o.messageId ?? '<big-1@example.com>'}`]),
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="mix"',
-    '',
-    '--mix',
-    'Content-Type: multipart/related; boundary="rel"',
-    '',
-    '--rel',
-    'Content-Type: text/html; charset=utf-8',
-    '',
-    '<p>Logs attached. <img src="cid:shot1@example.com" alt="shot"></p>',
-    '--rel',
-    'Content-Type: image/png; name="shot.png"',
-    'Content-Transfer-Encoding: base64',
-    'Content-ID: <shot1@example.com>',
-    'Content-Disposition: inline; filename="shot.png"',
-    '',
-    PNG.toString('base64'),
-    '--rel--',
-    '--mix',
-    'Content-Type: application/octet-stream; name="logs.bin"',
-    'Content-Transfer-Encoding: base64',
-    'Content-Disposition: attachment; filename="logs.bin"',
-    '',
-    base64,
-    '--mix--',
-    '',
-  ];
-  return new Uint8Array(Buffer.from(lines.join('\r\n')));
-}
+const mailWithFile = (file: Buffer, o: { messageId?: string | null } = {}): Uint8Array =>
+  mailWithInlineImageAndFile({
+    subject: 'The logs',
+    text: 'Logs attached.',
+    file: { name: 'logs.bin', contentType: 'application/octet-stream', bytes: file },
+    messageId: o.messageId === undefined ? '<big-1@example.com>' : o.messageId,
+  });
 
 const only = (parsed: ParsedInbound): InboundMessage => {
   const [m] = parsed.messages;
@@ -115,7 +84,7 @@ describe('parseEmailStream: attachments go to the sink while they are parsed', (
     const m = only(await parseEmailStream(streamOf(mailWithFile(file), 64 * 1024), ctx, mem.sink));
     expect(m.text).toBe('Logs attached.');
     expect(m.attachments.map((a) => [a.name, a.contentType, a.size, a.contentId, a.content])).toEqual([
-      ['shot.png', 'image/png', PNG.length, 'shot1@example.com', undefined],
+      ['shot.png', 'image/png', TEST_PNG.length, 'shot1@example.com', undefined],
       ['logs.bin', 'application/octet-stream', file.length, undefined, undefined],
     ]);
     const stored = mem.files.get(m.attachments[1]?.storedRef ?? '');
@@ -130,7 +99,7 @@ describe('parseEmailStream: attachments go to the sink while they are parsed', (
     const m = only(await parseEmailStream(streamOf(mailWithFile(randomBytes(50_000))), small, mem.sink));
     expect(m.text).toBe('Logs attached.');
     const [shot, logs] = m.attachments;
-    expect(mem.files.get(shot?.storedRef ?? '')?.bytes.equals(PNG)).toBe(true);
+    expect(mem.files.get(shot?.storedRef ?? '')?.bytes.equals(TEST_PNG)).toBe(true);
     expect(logs).toEqual({ name: 'logs.bin', contentType: 'application/octet-stream', size: 50_000, error: 'too_large: 50000 bytes, over the limit of 4096 bytes' });
     // The sink was offered the file but kept nothing of it.
     expect(mem.calls.map((c) => c.name)).toEqual(['shot.png', 'logs.bin']);

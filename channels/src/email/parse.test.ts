@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelError } from '../contract.ts';
-import { emailTestContext, readFixture } from './fixtures.ts';
+import { emailTestContext, mailWithInlineImageAndFile, readFixture, TEST_PNG } from './fixtures.ts';
 import { parseEmail } from './parse.ts';
 
 const ctx = emailTestContext();
@@ -20,41 +20,8 @@ const malformedError = async (raw: Uint8Array) => {
   return err;
 };
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const withAttachments = (pdfBytes: number) =>
-  eml([
-    'From: Ada <ada@example.com>',
-    'To: support@support.example',
-    'Subject: Screenshot',
-    'Date: Fri, 17 May 2024 10:00:00 +0000',
-    'Message-ID: <att-1@example.com>',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="mix"',
-    '',
-    '--mix',
-    'Content-Type: multipart/related; boundary="rel"',
-    '',
-    '--rel',
-    'Content-Type: text/html; charset=utf-8',
-    '',
-    '<p>See <img src="cid:shot1@example.com" alt="shot"></p>',
-    '--rel',
-    'Content-Type: image/png; name="shot.png"',
-    'Content-Transfer-Encoding: base64',
-    'Content-ID: <shot1@example.com>',
-    'Content-Disposition: inline; filename="shot.png"',
-    '',
-    PNG.toString('base64'),
-    '--rel--',
-    '--mix',
-    'Content-Type: application/pdf; name="invoice.pdf"',
-    'Content-Transfer-Encoding: base64',
-    'Content-Disposition: attachment; filename="invoice.pdf"',
-    '',
-    Buffer.alloc(pdfBytes, 0x25).toString('base64'),
-    '--mix--',
-    '',
-  ]);
+  mailWithInlineImageAndFile({ subject: 'Screenshot', text: 'See', file: { name: 'invoice.pdf', contentType: 'application/pdf', bytes: Buffer.alloc(pdfBytes, 0x25) } });
 
 describe('parseEmail: identities and fields', () => {
   it('lower-cases the sender, keeps names, reads the Date header and html as received', async () => {
@@ -161,10 +128,10 @@ describe('parseEmail: attachments', () => {
     const m = await first(withAttachments(1000));
     expect(m.html).toContain('src="cid:shot1@example.com"');
     expect(m.attachments.map((a) => [a.name, a.contentType, a.size, a.contentId])).toEqual([
-      ['shot.png', 'image/png', PNG.length, 'shot1@example.com'],
+      ['shot.png', 'image/png', TEST_PNG.length, 'shot1@example.com'],
       ['invoice.pdf', 'application/pdf', 1000, undefined],
     ]);
-    expect(Buffer.from(m.attachments[0]?.content ?? []).equals(PNG)).toBe(true);
+    expect(Buffer.from(m.attachments[0]?.content ?? []).equals(TEST_PNG)).toBe(true);
   });
 
   it('records attachments above maxAttachmentBytes by name, type and size without their bytes, and lists them', async () => {
