@@ -6,11 +6,11 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEmailFixture } from '@switchboard/channels/testing';
 import { storageModes } from '@switchboard/db/testing';
+import type { AttachmentDto } from '@switchboard/server/contracts';
 import { setupAdmin, type ApiClient } from './support/api.ts';
 import { startDovecot, testMail, type Dovecot } from './support/dovecot.ts';
 import {
   apiMessageOf,
-  type ApiAttachment,
   createEmailInbox,
   downloadSha256,
   imapCredentials,
@@ -25,7 +25,7 @@ import { startTestServer, type TestServer } from './support/server.ts';
 import { eventually } from './support/webhook-receiver.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const named = (m: { attachments: ApiAttachment[] }, name: string) => {
+const named = (m: { attachments: AttachmentDto[] }, name: string) => {
   const found = m.attachments.find((a) => a.name === name);
   if (!found) throw new Error(`no attachment ${name} in ${JSON.stringify(m.attachments)}`);
   return found;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { MessageDto } from '@switchboard/server/contracts';
 import type { ApiClient } from './api.ts';
 import type { Dovecot } from './dovecot.ts';
 import type { TestServer } from './server.ts';
@@ -80,20 +81,11 @@ export function mailWithFiles(o: { files: MailFile[]; html?: string; from?: stri
   return { raw, messageId };
 }
 
-export interface ApiAttachment {
-  id: string;
-  name: string;
-  contentType: string;
-  size: number;
-  url: string;
-  error: string | null;
-}
-
 /** The stored message of a mail (by Message-ID) as the messages API returns it to an agent. */
-export async function apiMessageOf(t: TestServer, admin: ApiClient, inboxId: string, messageId: string): Promise<{ id: string; text: string; html: string | null; attachments: ApiAttachment[] }> {
+export async function apiMessageOf(t: TestServer, admin: ApiClient, inboxId: string, messageId: string): Promise<Pick<MessageDto, 'id' | 'text' | 'html' | 'attachments'>> {
   const row = await t.db.prisma.message.findFirst({ where: { inboxId, providerMessageId: messageId }, select: { id: true, conversationId: true } });
   if (!row) throw new Error(`no message ${messageId}`);
-  const items = (await admin.get(`/api/conversations/${row.conversationId}/messages`)).body.items as Array<{ id: string; text: string; html: string | null; attachments: ApiAttachment[] }>;
+  const items = (await admin.get(`/api/conversations/${row.conversationId}/messages`)).body.items as MessageDto[];
   const found = items.find((m) => m.id === row.id);
   if (!found) throw new Error(`message ${row.id} missing from the API`);
   return found;
