@@ -5,6 +5,7 @@ import { signMetaPayload } from '@switchboard/channels/meta';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { ApiClient, postApiWebhook, setupAdmin } from './support/api.ts';
 import { eventually } from './support/webhook-receiver.ts';
+import { refusingMessage } from './support/faults.ts';
 import { META_DRIVERS, metaSubscriptionCheck, postMetaWebhook, type MetaDriver, type MetaKind } from './support/meta.ts';
 
 const PUBLIC_URL = 'https://support.acme.example';
@@ -90,15 +91,44 @@ describe.each(storageModes())('Meta channels end to end (%s)', (mode) => {
       expect((await messageById(conversation.id, reply.body.id)).deliveryStatus).toBe('read');
     });
 
-    it('stores one message for duplicate deliveries, and every message of a batch', async () => {
+    it('stores one message per id: the same id in another delivery or twice in one batch, and every message of a batch', async () => {
       const customer = newCustomer();
-      const first = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal'));
-      const again = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal'));
-      expect([first.body.received, again.body.received, again.body.duplicates]).toEqual([1, 0, 1]);
+      const first = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal', new Date(Date.now() - 2_000)));
+      const again = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal', new Date(Date.now() - 1_000)));
+      expect([first.body.received, again.status, again.body.received, again.body.duplicates]).toEqual([1, 200, 0, 1]);
+      const twice = await post(d.batch(customer, [{ id: `tw-${customer}`, text: 'doppelt' }, { id: `tw-${customer}`, text: 'doppelt' }]));
+      expect(twice.body).toMatchObject({ received: 1, duplicates: 1 });
       const batch = await post(d.batch(customer, [{ id: `b1-${customer}`, text: 'eins' }, { id: `b2-${customer}`, text: 'zwei' }, { id: `b3-${customer}`, text: 'drei' }]));
       expect(batch.body).toMatchObject({ received: 3, duplicates: 0 });
       const conversation = (await conversationsOf(inboxes[d.kind].id)).find((c) => c.lastMessagePreview === 'drei');
-      expect((await messagesOf(conversation.id)).map((m) => m.text).reverse()).toEqual(['Nur einmal', 'eins', 'zwei', 'drei']);
+      expect((await messagesOf(conversation.id)).map((m) => m.text).reverse()).toEqual(['Nur einmal', 'doppelt', 'eins', 'zwei', 'drei']);
+    });
+
+    it('answers a replayed delivery 401 replayed, storing nothing; Meta\'s retry of a delivery answered 5xx is stored once', async () => {
+      const customer = newCustomer();
+      const body = d.inbound(customer, `rp-${customer}`, 'Einmal angenommen');
+      expect((await post(body)).body).toMatchObject({ received: 1 });
+      const conversation = (await conversationsOf(inboxes[d.kind].id)).find((c) => c.lastMessagePreview === 'Einmal angenommen');
+      const replay = await post(body);
+      expect([replay.status, replay.body.error.code, replay.body.error.details]).toEqual([401, 'invalid_signature', { reason: 'replayed' }]);
+      expect(await messagesOf(conversation.id)).toHaveLength(1);
+
+      const retried = d.inbound(customer, `rt-${customer}`, 'Beim zweiten Mal');
+      const failed = await refusingMessage(t.db, 'Beim zweiten Mal', () => post(retried));
+      expect(failed.status).toBe(500);
+      expect(await messagesOf(conversation.id)).toHaveLength(1);
+      expect(await post(retried)).toMatchObject({ status: 200, body: { received: 1, duplicates: 0 } });
+      expect((await post(retried)).status).toBe(401);
+      expect((await messagesOf(conversation.id)).map((m) => m.text).sort()).toEqual(['Beim zweiten Mal', 'Einmal angenommen']);
+    });
+
+    it('refuses a payload whose newest event is older than Meta retries (stale: 401), storing nothing', async () => {
+      const customer = newCustomer();
+      const before = (await conversationsOf(inboxes[d.kind].id)).length;
+      const stale = await post(d.inbound(customer, `st-${customer}`, 'Viel zu alt', new Date(Date.now() - 49 * 3_600_000)));
+      expect([stale.status, stale.body.error.code]).toEqual([401, 'invalid_signature']);
+      expect(stale.body.error.message).toMatch(/stale: the newest event is 49 hours old/);
+      expect(await conversationsOf(inboxes[d.kind].id)).toHaveLength(before);
     });
 
     it('refuses missing, wrong and tampered signatures with 401 and malformed payloads with 400, storing nothing', async () => {
