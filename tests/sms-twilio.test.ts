@@ -16,6 +16,7 @@ const DAN = '+14155552674';
 const EVE = '+14155552675';
 const FAY = '+14155552676';
 const GUS = '+14155552677';
+const HAL = '+14155552678';
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
 
 describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
@@ -227,6 +228,25 @@ describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
     expect(allowed.status).toBe(201);
     await messageIn(conv.id, allowed.body.id, (m) => m.deliveryStatus === 'sent');
     expect(sentTo(EVE).map((m) => m.body)).toEqual(['Welcome back']);
+  });
+
+  it('does not send a reply queued before the customer’s STOP arrived: the send job fails it with the reason', async () => {
+    await postTwilioWebhook(t.url, inbox, text(HAL, 'Can you call me back?'));
+    const conv = await conversationOf(HAL);
+    // The send job waits in the queue (no worker running) while the STOP comes in.
+    await t.server.services.jobs.stop();
+    let reply;
+    try {
+      reply = await admin.post(`/api/conversations/${conv.id}/messages`, { text: 'Sure, when suits you?' });
+      expect(reply).toMatchObject({ status: 201, body: { deliveryStatus: 'queued' } });
+      expect((await postTwilioWebhook(t.url, inbox, text(HAL, 'STOP', { optOutType: 'STOP' }))).status).toBe(200);
+    } finally {
+      t.server.services.jobs.start();
+    }
+    const failed = await messageIn(conv.id, reply.body.id, (m) => m.deliveryStatus === 'failed');
+    expect(failed.deliveryError).toContain(`${HAL} opted out of messages (replied STOP)`);
+    expect(sentTo(HAL)).toHaveLength(0);
+    expect(fake.requests.filter((r) => r.method === 'POST' && new URLSearchParams(r.body).get('To') === HAL)).toHaveLength(0);
   });
 
   it('learns an opt-out from Twilio’s 21610 answer and refuses the next reply', async () => {
