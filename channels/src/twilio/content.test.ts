@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelError, type OutboundMessage } from '../contract.ts';
 import { sampleOutboundMessage } from '../testing/fixtures.ts';
 import { startTwilioFake, type TwilioFake } from '../testing/twilio-fake.ts';
-import { twilioSmsAdapter, twilioWhatsAppAdapter } from './adapter.ts';
 import { twilioContentOf } from './content.ts';
 import { TEST_CUSTOMER_NUMBER, twilioTestContext } from './fixtures.ts';
 import { twilioSettingsSchema } from './schema.ts';
+import { sendTwilioMessage } from './send.ts';
 
 const HX = `HX${'a1'.repeat(16)}`;
 const HX_DE = `HX${'b2'.repeat(16)}`;
@@ -55,7 +55,7 @@ describe('twilio content templates', () => {
   it('sends a template on WhatsApp as ContentSid + ContentVariables, without Body; the fake renders it', async () => {
     fake = await startTwilioFake({ contents: { [HX]: 'Your order {{1}} is on its way.' } });
     const ctx = twilioTestContext('whatsapp', { settings: { apiBaseUrl: fake.url, contentTemplates: { order_update: HX } } });
-    const result = await twilioWhatsAppAdapter.send(templated({ name: 'order_update', language: 'en', components: [body('#4711')] }), ctx);
+    const result = await sendTwilioMessage(templated({ name: 'order_update', language: 'en', components: [body('#4711')] }), ctx, 'whatsapp');
     const [sent] = fake.messages;
     expect(sent).toMatchObject({ sid: result.providerMessageId, to: `whatsapp:${TEST_CUSTOMER_NUMBER}`, contentSid: HX, contentVariables: { 1: '#4711' }, body: 'Your order #4711 is on its way.' });
     const form = new URLSearchParams(fake.requests.find((r) => r.method === 'POST')?.body);
@@ -65,9 +65,9 @@ describe('twilio content templates', () => {
   it('fails with Twilio’s reason for a Content SID the account does not have, and refuses templates on SMS', async () => {
     fake = await startTwilioFake();
     const ctx = twilioTestContext('whatsapp', { settings: { apiBaseUrl: fake.url } });
-    const unknown = await refusal(twilioWhatsAppAdapter.send(templated({ name: HX, language: 'en' }), ctx));
+    const unknown = await refusal(sendTwilioMessage(templated({ name: HX, language: 'en' }), ctx, 'whatsapp'));
     expect(unknown.message).toMatch(/21655/);
-    const sms = await refusal(twilioSmsAdapter.send(templated({ name: HX, language: 'en' }), twilioTestContext('sms', { settings: { apiBaseUrl: fake.url } })));
+    const sms = await refusal(sendTwilioMessage(templated({ name: HX, language: 'en' }), twilioTestContext('sms', { settings: { apiBaseUrl: fake.url } }), 'sms'));
     expect(sms.message).toBe('Message templates are sent on WhatsApp only');
     expect(fake.messages).toHaveLength(0);
   });
