@@ -231,6 +231,63 @@ describe.each(storageModes())('Meta channels end to end (%s)', (mode) => {
     });
   });
 
+  describe('Messenger and Instagram sender names', () => {
+    const profiles = {
+      messenger: { fields: { first_name: 'Ana', last_name: 'Souza', profile_pic: 'https://platform-lookaside.fbsbx.com/pic?psid=1' }, name: 'Ana Souza', attributes: { messenger: { profilePic: 'https://platform-lookaside.fbsbx.com/pic?psid=1' } } },
+      instagram: { fields: { name: 'Bea Costa', username: 'bea.costa' }, name: 'Bea Costa', attributes: { instagram: { username: 'bea.costa' } } },
+    };
+    const drivers = META_DRIVERS.filter((d) => d.kind !== 'whatsapp');
+    const contactOf = async (kind: MetaKind, text: string) => (await conversationsOf(inboxes[kind].id)).find((c) => c.lastMessagePreview === text).contact;
+    const profileJobOf = async (contactId: string) =>
+      (await t.db.prisma.$queryRawUnsafe<Array<{ status: string }>>(`SELECT status::text FROM "Job" WHERE queue = 'contact.profile' AND payload->>'contactId' = $1`, contactId))[0]?.status;
+    const lookupsOf = (customer: string) => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v25.0/${customer}?`));
+
+    it.each(drivers)('$kind: a new contact gets its name from the Graph API (a job after the commit), looked up once', async (d) => {
+      const customer = d.customer(++customers);
+      fake.addProfile(customer, profiles[d.kind as 'messenger' | 'instagram'].fields);
+      const r = await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(customer, `pf-${customer}`, `Profil ${customer}`));
+      expect(r.body).toMatchObject({ received: 1 });
+      const { id } = await contactOf(d.kind, `Profil ${customer}`);
+      const expected = profiles[d.kind as 'messenger' | 'instagram'];
+      const contact = await eventually(async () => {
+        const c = (await admin.get(`/api/contacts/${id}`)).body;
+        return c.name ? c : null;
+      });
+      expect([contact.name, contact.attributes]).toEqual([expected.name, expected.attributes]);
+      expect((await conversationsOf(inboxes[d.kind].id)).find((c) => c.contact.id === id).contact.name).toBe(expected.name);
+      const lookup = lookupsOf(customer);
+      expect(lookup).toHaveLength(1);
+      expect(lookup[0]!.headers.authorization).toBe(`Bearer ${TEST_META.accessToken}`);
+      // A known contact is not looked up again.
+      await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(customer, `pf2-${customer}`, 'Noch eine Frage'));
+      await eventually(async () => (await profileJobOf(id)) === 'done');
+      expect(lookupsOf(customer)).toHaveLength(1);
+    });
+
+    it.each(drivers)('$kind: an unknown profile leaves the contact unnamed, and a name an agent set first is kept', async (d) => {
+      const unknown = d.customer(++customers);
+      expect((await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(unknown, `pu-${unknown}`, `Unbekannt ${unknown}`))).status).toBe(200);
+      const nameless = await contactOf(d.kind, `Unbekannt ${unknown}`);
+      await eventually(async () => (await profileJobOf(nameless.id)) === 'done');
+      expect(lookupsOf(unknown)).toHaveLength(1);
+      expect((await admin.get(`/api/contacts/${nameless.id}`)).body.name).toBeNull();
+
+      const named = d.customer(++customers);
+      fake.addProfile(named, profiles[d.kind as 'messenger' | 'instagram'].fields);
+      await t.server.services.jobs.stop();
+      let contactId: string;
+      try {
+        await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(named, `pn-${named}`, `Benannt ${named}`));
+        contactId = (await contactOf(d.kind, `Benannt ${named}`)).id;
+        expect((await admin.patch(`/api/contacts/${contactId}`, { name: 'Named by an agent' })).status).toBe(200);
+      } finally {
+        t.server.services.jobs.start();
+      }
+      await eventually(async () => (await profileJobOf(contactId)) === 'done');
+      expect((await admin.get(`/api/contacts/${contactId}`)).body.name).toBe('Named by an agent');
+    });
+  });
+
   describe('WhatsApp specifics', () => {
     const post = (body: unknown) => postMetaWebhook(t.url, 'whatsapp', inboxes.whatsapp.publicToken, body);
 

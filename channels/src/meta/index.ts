@@ -9,6 +9,7 @@ export { baseMimeType, extensionFor, fetchMetaAttachment, mediaInfoUrl, uploadMe
 export { parseMessagingWebhook, scopedAddress, type MessagingParseOptions } from './messaging-parse.ts';
 export { sendMessagingMessage } from './messaging-send.ts';
 export { chunkText } from './outbound.ts';
+export { fetchInstagramProfile, fetchMessengerProfile } from './profile.ts';
 export { reactionText, type ReactionMetadata } from './reactions.ts';
 export {
   DEFAULT_GRAPH_BASE_URL,
