@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageModes } from '@switchboard/db/testing';
-import { startMetaFake, TEST_META, whatsAppEvents as wa, whatsAppWebhook, type MetaFake } from '@switchboard/channels/testing';
+import { messagingWebhook, startMetaFake, TEST_META, whatsAppEvents as wa, whatsAppWebhook, type MetaFake } from '@switchboard/channels/testing';
 import { signMetaPayload } from '@switchboard/channels/meta';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { ApiClient, postApiWebhook, setupAdmin } from './support/api.ts';
@@ -285,6 +285,24 @@ describe.each(storageModes())('Meta channels end to end (%s)', (mode) => {
       }
       await eventually(async () => (await profileJobOf(contactId)) === 'done');
       expect((await admin.get(`/api/contacts/${contactId}`)).body.name).toBe('Named by an agent');
+    });
+  });
+
+  describe('Instagram specifics', () => {
+    it('a message the customer unsends shows as deleted: its content removed, once', async () => {
+      const d = META_DRIVERS[1]!;
+      const customer = d.customer(++customers);
+      const post = (body: unknown) => postMetaWebhook(t.url, 'instagram', inboxes.instagram.publicToken, body);
+      await post(d.inbound(customer, `un-${customer}`, 'Ups, falsches Foto'));
+      const conversation = (await conversationsOf(inboxes.instagram.id)).find((c) => c.lastMessagePreview === 'Ups, falsches Foto');
+      const unsend = (at: number) =>
+        messagingWebhook('instagram', TEST_META.instagramAccountId, [{ sender: { id: customer }, recipient: { id: TEST_META.instagramAccountId }, timestamp: at, message: { mid: `un-${customer}`, is_deleted: true } }]);
+      const r = await post(unsend(Date.now()));
+      expect(r.body).toMatchObject({ received: 0, edits: 1 });
+      const [message] = await messagesOf(conversation.id);
+      expect(message).toMatchObject({ text: '', html: null, metadata: expect.objectContaining({ deletedAt: expect.any(String) }) });
+      expect((await post(unsend(Date.now() + 1))).body).toMatchObject({ received: 0, edits: 0 });
+      expect(await messagesOf(conversation.id)).toHaveLength(1);
     });
   });
 
