@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageModes } from '@switchboard/db/testing';
-import { startMetaFake, TEST_META, whatsAppEvents as wa, whatsAppWebhook, type MetaFake } from '@switchboard/channels/testing';
+import { messagingWebhook, startMetaFake, TEST_META, whatsAppEvents as wa, whatsAppWebhook, type MetaFake } from '@switchboard/channels/testing';
 import { signMetaPayload } from '@switchboard/channels/meta';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { ApiClient, postApiWebhook, setupAdmin } from './support/api.ts';
 import { eventually } from './support/webhook-receiver.ts';
+import { refusingMessage } from './support/faults.ts';
 import { META_DRIVERS, metaSubscriptionCheck, postMetaWebhook, type MetaDriver, type MetaKind } from './support/meta.ts';
 
 const PUBLIC_URL = 'https://support.acme.example';
@@ -90,15 +91,44 @@ describe.each(storageModes())('Meta channels end to end (%s)', (mode) => {
       expect((await messageById(conversation.id, reply.body.id)).deliveryStatus).toBe('read');
     });
 
-    it('stores one message for duplicate deliveries, and every message of a batch', async () => {
+    it('stores one message per id: the same id in another delivery or twice in one batch, and every message of a batch', async () => {
       const customer = newCustomer();
-      const first = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal'));
-      const again = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal'));
-      expect([first.body.received, again.body.received, again.body.duplicates]).toEqual([1, 0, 1]);
+      const first = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal', new Date(Date.now() - 2_000)));
+      const again = await post(d.inbound(customer, `dup-${customer}`, 'Nur einmal', new Date(Date.now() - 1_000)));
+      expect([first.body.received, again.status, again.body.received, again.body.duplicates]).toEqual([1, 200, 0, 1]);
+      const twice = await post(d.batch(customer, [{ id: `tw-${customer}`, text: 'doppelt' }, { id: `tw-${customer}`, text: 'doppelt' }]));
+      expect(twice.body).toMatchObject({ received: 1, duplicates: 1 });
       const batch = await post(d.batch(customer, [{ id: `b1-${customer}`, text: 'eins' }, { id: `b2-${customer}`, text: 'zwei' }, { id: `b3-${customer}`, text: 'drei' }]));
       expect(batch.body).toMatchObject({ received: 3, duplicates: 0 });
       const conversation = (await conversationsOf(inboxes[d.kind].id)).find((c) => c.lastMessagePreview === 'drei');
-      expect((await messagesOf(conversation.id)).map((m) => m.text).reverse()).toEqual(['Nur einmal', 'eins', 'zwei', 'drei']);
+      expect((await messagesOf(conversation.id)).map((m) => m.text).reverse()).toEqual(['Nur einmal', 'doppelt', 'eins', 'zwei', 'drei']);
+    });
+
+    it('answers a replayed delivery 401 replayed, storing nothing; Meta\'s retry of a delivery answered 5xx is stored once', async () => {
+      const customer = newCustomer();
+      const body = d.inbound(customer, `rp-${customer}`, 'Einmal angenommen');
+      expect((await post(body)).body).toMatchObject({ received: 1 });
+      const conversation = (await conversationsOf(inboxes[d.kind].id)).find((c) => c.lastMessagePreview === 'Einmal angenommen');
+      const replay = await post(body);
+      expect([replay.status, replay.body.error.code, replay.body.error.details]).toEqual([401, 'invalid_signature', { reason: 'replayed' }]);
+      expect(await messagesOf(conversation.id)).toHaveLength(1);
+
+      const retried = d.inbound(customer, `rt-${customer}`, 'Beim zweiten Mal');
+      const failed = await refusingMessage(t.db, 'Beim zweiten Mal', () => post(retried));
+      expect(failed.status).toBe(500);
+      expect(await messagesOf(conversation.id)).toHaveLength(1);
+      expect(await post(retried)).toMatchObject({ status: 200, body: { received: 1, duplicates: 0 } });
+      expect((await post(retried)).status).toBe(401);
+      expect((await messagesOf(conversation.id)).map((m) => m.text).sort()).toEqual(['Beim zweiten Mal', 'Einmal angenommen']);
+    });
+
+    it('refuses a payload whose newest event is older than Meta retries (stale: 401), storing nothing', async () => {
+      const customer = newCustomer();
+      const before = (await conversationsOf(inboxes[d.kind].id)).length;
+      const stale = await post(d.inbound(customer, `st-${customer}`, 'Viel zu alt', new Date(Date.now() - 49 * 3_600_000)));
+      expect([stale.status, stale.body.error.code]).toEqual([401, 'invalid_signature']);
+      expect(stale.body.error.message).toMatch(/stale: the newest event is 49 hours old/);
+      expect(await conversationsOf(inboxes[d.kind].id)).toHaveLength(before);
     });
 
     it('refuses missing, wrong and tampered signatures with 401 and malformed payloads with 400, storing nothing', async () => {
@@ -198,6 +228,81 @@ describe.each(storageModes())('Meta channels end to end (%s)', (mode) => {
       expect(check.body).toMatchObject({ ok: false, problem: 'auth_failed', message: expect.stringMatching(/Invalid OAuth access token/) });
       const refused = await admin.post('/api/inboxes', { kind: d.kind, name: 'Broken', credentials: bad, settings: { graphBaseUrl: fake.url } });
       expect([refused.status, refused.body.error.code, refused.body.error.details.problem]).toEqual([400, 'connection_failed', 'auth_failed']);
+    });
+  });
+
+  describe('Messenger and Instagram sender names', () => {
+    const profiles = {
+      messenger: { fields: { first_name: 'Ana', last_name: 'Souza', profile_pic: 'https://platform-lookaside.fbsbx.com/pic?psid=1' }, name: 'Ana Souza', attributes: { messenger: { profilePic: 'https://platform-lookaside.fbsbx.com/pic?psid=1' } } },
+      instagram: { fields: { name: 'Bea Costa', username: 'bea.costa' }, name: 'Bea Costa', attributes: { instagram: { username: 'bea.costa' } } },
+    };
+    const drivers = META_DRIVERS.filter((d) => d.kind !== 'whatsapp');
+    const contactOf = async (kind: MetaKind, text: string) => (await conversationsOf(inboxes[kind].id)).find((c) => c.lastMessagePreview === text).contact;
+    const profileJobOf = async (contactId: string) =>
+      (await t.db.prisma.$queryRawUnsafe<Array<{ status: string }>>(`SELECT status::text FROM "Job" WHERE queue = 'contact.profile' AND payload->>'contactId' = $1`, contactId))[0]?.status;
+    const lookupsOf = (customer: string) => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v25.0/${customer}?`));
+
+    it.each(drivers)('$kind: a new contact gets its name from the Graph API (a job after the commit), looked up once', async (d) => {
+      const customer = d.customer(++customers);
+      fake.addProfile(customer, profiles[d.kind as 'messenger' | 'instagram'].fields);
+      const r = await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(customer, `pf-${customer}`, `Profil ${customer}`));
+      expect(r.body).toMatchObject({ received: 1 });
+      const { id } = await contactOf(d.kind, `Profil ${customer}`);
+      const expected = profiles[d.kind as 'messenger' | 'instagram'];
+      const contact = await eventually(async () => {
+        const c = (await admin.get(`/api/contacts/${id}`)).body;
+        return c.name ? c : null;
+      });
+      expect([contact.name, contact.attributes]).toEqual([expected.name, expected.attributes]);
+      expect((await conversationsOf(inboxes[d.kind].id)).find((c) => c.contact.id === id).contact.name).toBe(expected.name);
+      const lookup = lookupsOf(customer);
+      expect(lookup).toHaveLength(1);
+      expect(lookup[0]!.headers.authorization).toBe(`Bearer ${TEST_META.accessToken}`);
+      // A known contact is not looked up again.
+      await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(customer, `pf2-${customer}`, 'Noch eine Frage'));
+      await eventually(async () => (await profileJobOf(id)) === 'done');
+      expect(lookupsOf(customer)).toHaveLength(1);
+    });
+
+    it.each(drivers)('$kind: an unknown profile leaves the contact unnamed, and a name an agent set first is kept', async (d) => {
+      const unknown = d.customer(++customers);
+      expect((await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(unknown, `pu-${unknown}`, `Unbekannt ${unknown}`))).status).toBe(200);
+      const nameless = await contactOf(d.kind, `Unbekannt ${unknown}`);
+      await eventually(async () => (await profileJobOf(nameless.id)) === 'done');
+      expect(lookupsOf(unknown)).toHaveLength(1);
+      expect((await admin.get(`/api/contacts/${nameless.id}`)).body.name).toBeNull();
+
+      const named = d.customer(++customers);
+      fake.addProfile(named, profiles[d.kind as 'messenger' | 'instagram'].fields);
+      await t.server.services.jobs.stop();
+      let contactId: string;
+      try {
+        await postMetaWebhook(t.url, d.kind, inboxes[d.kind].publicToken, d.inbound(named, `pn-${named}`, `Benannt ${named}`));
+        contactId = (await contactOf(d.kind, `Benannt ${named}`)).id;
+        expect((await admin.patch(`/api/contacts/${contactId}`, { name: 'Named by an agent' })).status).toBe(200);
+      } finally {
+        t.server.services.jobs.start();
+      }
+      await eventually(async () => (await profileJobOf(contactId)) === 'done');
+      expect((await admin.get(`/api/contacts/${contactId}`)).body.name).toBe('Named by an agent');
+    });
+  });
+
+  describe('Instagram specifics', () => {
+    it('a message the customer unsends shows as deleted: its content removed, once', async () => {
+      const d = META_DRIVERS[1]!;
+      const customer = d.customer(++customers);
+      const post = (body: unknown) => postMetaWebhook(t.url, 'instagram', inboxes.instagram.publicToken, body);
+      await post(d.inbound(customer, `un-${customer}`, 'Ups, falsches Foto'));
+      const conversation = (await conversationsOf(inboxes.instagram.id)).find((c) => c.lastMessagePreview === 'Ups, falsches Foto');
+      const unsend = (at: number) =>
+        messagingWebhook('instagram', TEST_META.instagramAccountId, [{ sender: { id: customer }, recipient: { id: TEST_META.instagramAccountId }, timestamp: at, message: { mid: `un-${customer}`, is_deleted: true } }]);
+      const r = await post(unsend(Date.now()));
+      expect(r.body).toMatchObject({ received: 0, edits: 1 });
+      const [message] = await messagesOf(conversation.id);
+      expect(message).toMatchObject({ text: '', html: null, metadata: expect.objectContaining({ deletedAt: expect.any(String) }) });
+      expect((await post(unsend(Date.now() + 1))).body).toMatchObject({ received: 0, edits: 0 });
+      expect(await messagesOf(conversation.id)).toHaveLength(1);
     });
   });
 

@@ -6,6 +6,7 @@ import { LiveClient } from './support/realtime-client.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { createTwilioInbox, postTwilioWebhook, twilioCredentials, type TwilioInbox } from './support/twilio.ts';
 import { eventually } from './support/webhook-receiver.ts';
+import { refusingMessage } from './support/faults.ts';
 
 // Customers, one per scenario (valid US numbers, E.164).
 const ADA = '+14155552671';
@@ -14,6 +15,8 @@ const CAT = '+14155552673';
 const DAN = '+14155552674';
 const EVE = '+14155552675';
 const FAY = '+14155552676';
+const GUS = '+14155552677';
+const HAL = '+14155552678';
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
 
 describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
@@ -83,26 +86,58 @@ describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
     expect(sent.providerMessageId).toBe(twilioMessage?.sid);
 
     expect((await fake.sendStatus(twilioMessage!.sid, 'queued', { deliverTo: t.url })).status).toBe(200);
-    expect((await fake.sendStatus(twilioMessage!.sid, 'sent', { deliverTo: t.url })).status).toBe(200);
     const delivered = await fake.sendStatus(twilioMessage!.sid, 'delivered', { deliverTo: t.url });
     expect(delivered.status).toBe(200);
     expect(delivered.headers.get('x-switchboard-statuses')).toBe('1');
     await messageIn(conv.id, reply.body.id, (m) => m.deliveryStatus === 'delivered' && m.deliveryError === null);
     const event = await live.waitFor((e) => e.type === 'message.updated' && e.payload.message.id === reply.body.id && e.payload.message.deliveryStatus === 'delivered');
     expect(event.conversationId).toBe(conv.id);
-    // A late "sent" never moves it back.
-    await fake.sendStatus(twilioMessage!.sid, 'sent', { deliverTo: t.url });
+    // A "sent" arriving late never moves it back; the same callback once more is a replay (refused).
+    expect((await fake.sendStatus(twilioMessage!.sid, 'sent', { deliverTo: t.url })).status).toBe(200);
+    expect((await fake.sendStatus(twilioMessage!.sid, 'sent', { deliverTo: t.url })).status).toBe(401);
     expect((await messagesOf(conv.id)).find((m) => m.id === reply.body.id).deliveryStatus).toBe('delivered');
   });
 
-  it('stores one message for repeated and concurrent deliveries of the same MessageSid', async () => {
+  it('stores one message for concurrent identical deliveries, and for another request with the same MessageSid', async () => {
     const params = text(BOB, 'Only once, please');
-    expect((await postTwilioWebhook(t.url, inbox, params)).body).toMatchObject({ received: 1, duplicates: 0 });
-    expect((await postTwilioWebhook(t.url, inbox, params)).body).toMatchObject({ received: 0, duplicates: 1 });
     const raced = await Promise.all(Array.from({ length: 6 }, () => postTwilioWebhook(t.url, inbox, params)));
-    expect(raced.every((r) => r.status === 200 && r.body.received === 0)).toBe(true);
+    // Each is stored, a duplicate of a concurrent one still in flight, or (once one was accepted) a replay.
+    for (const r of raced) expect(r.status === 200 || (r.status === 401 && r.body.error.details.reason === 'replayed'), JSON.stringify(r.body)).toBe(true);
+    expect(raced.filter((r) => r.status === 200 && r.body.received === 1)).toHaveLength(1);
+    // The same MessageSid in a request that differs (another field): idempotent on the SID, 200.
+    expect((await postTwilioWebhook(t.url, inbox, { ...params, FromCity: 'OAKLAND' })).body).toMatchObject({ received: 0, duplicates: 1 });
     const conv = await conversationOf(BOB);
     expect((await messagesOf(conv.id)).filter((m) => m.text === 'Only once, please')).toHaveLength(1);
+  });
+
+  it('answers a replay of an accepted request 401 replayed, storing nothing; Twilio’s retry of a request answered 5xx is stored once', async () => {
+    const params = text(GUS, 'Accepted once');
+    expect((await postTwilioWebhook(t.url, inbox, params)).body).toMatchObject({ received: 1 });
+    const conv = await conversationOf(GUS);
+    const count = (await messagesOf(conv.id)).length;
+    const replay = await postTwilioWebhook(t.url, inbox, params);
+    expect([replay.status, replay.body.error.code, replay.body.error.details]).toEqual([401, 'invalid_signature', { reason: 'replayed' }]);
+    expect((await messagesOf(conv.id)).length).toBe(count);
+
+    // The first attempt fails (the database refuses the row): 5xx, nothing remembered, so Twilio's retry is stored.
+    const retried = text(GUS, 'Stored on the retry');
+    const failed = await refusingMessage(t.db, 'Stored on the retry', () => postTwilioWebhook(t.url, inbox, retried));
+    expect(failed.status).toBe(500);
+    expect((await messagesOf(conv.id)).length).toBe(count);
+    expect(await postTwilioWebhook(t.url, inbox, retried)).toMatchObject({ status: 200, body: { received: 1, duplicates: 0 } });
+    expect((await postTwilioWebhook(t.url, inbox, retried)).status).toBe(401);
+    expect((await messagesOf(conv.id)).filter((m) => m.text === 'Stored on the retry')).toHaveLength(1);
+
+    // A replayed status callback changes nothing either.
+    const reply = await admin.post(`/api/conversations/${conv.id}/messages`, { text: 'Got it' });
+    const sent = await messageIn(conv.id, reply.body.id, (m) => m.deliveryStatus === 'sent');
+    expect((await fake.sendStatus(sent.providerMessageId, 'delivered', { deliverTo: t.url })).status).toBe(200);
+    expect((await fake.sendStatus(sent.providerMessageId, 'delivered', { deliverTo: t.url })).status).toBe(401);
+
+    // After the replay window the request is forgotten: a replay is then absorbed by the idempotency on MessageSid.
+    expect(await t.server.services.webhooks.purgeReceipts(new Date(Date.now() + 8 * 24 * 3_600_000))).toBeGreaterThan(0);
+    expect(await postTwilioWebhook(t.url, inbox, params)).toMatchObject({ status: 200, body: { received: 0, duplicates: 1 } });
+    expect((await messagesOf(conv.id)).filter((m) => m.text === 'Accepted once')).toHaveLength(1);
   });
 
   it('answers 401 and stores nothing for a missing, wrong, tampered or wrongly addressed signature', async () => {
@@ -193,6 +228,25 @@ describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
     expect(allowed.status).toBe(201);
     await messageIn(conv.id, allowed.body.id, (m) => m.deliveryStatus === 'sent');
     expect(sentTo(EVE).map((m) => m.body)).toEqual(['Welcome back']);
+  });
+
+  it('does not send a reply queued before the customer’s STOP arrived: the send job fails it with the reason', async () => {
+    await postTwilioWebhook(t.url, inbox, text(HAL, 'Can you call me back?'));
+    const conv = await conversationOf(HAL);
+    // The send job waits in the queue (no worker running) while the STOP comes in.
+    await t.server.services.jobs.stop();
+    let reply;
+    try {
+      reply = await admin.post(`/api/conversations/${conv.id}/messages`, { text: 'Sure, when suits you?' });
+      expect(reply).toMatchObject({ status: 201, body: { deliveryStatus: 'queued' } });
+      expect((await postTwilioWebhook(t.url, inbox, text(HAL, 'STOP', { optOutType: 'STOP' }))).status).toBe(200);
+    } finally {
+      t.server.services.jobs.start();
+    }
+    const failed = await messageIn(conv.id, reply.body.id, (m) => m.deliveryStatus === 'failed');
+    expect(failed.deliveryError).toContain(`${HAL} opted out of messages (replied STOP)`);
+    expect(sentTo(HAL)).toHaveLength(0);
+    expect(fake.requests.filter((r) => r.method === 'POST' && new URLSearchParams(r.body).get('To') === HAL)).toHaveLength(0);
   });
 
   it('learns an opt-out from Twilio’s 21610 answer and refuses the next reply', async () => {

@@ -5,6 +5,7 @@ import { setupAdmin, type ApiClient } from './support/api.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { eventually } from './support/webhook-receiver.ts';
 import { syncStateOf } from './support/email.ts';
+import { refusingMessage } from './support/faults.ts';
 
 // Telegram only calls HTTPS webhooks: PUBLIC_URL is an HTTPS proxy in front of the test server.
 const PUBLIC_URL = 'https://support.example.test';
@@ -93,13 +94,24 @@ describe.each(storageModes())('Telegram channel (%s)', (mode) => {
       expect(done.providerMessageId).toBe(`${ada.id}:${out.messageId}`);
     });
 
-    it('stores one message for a redelivered update', async () => {
+    it('answers a redelivered update 401 replayed, storing nothing; Telegram\'s retry of an update answered 5xx is stored once', async () => {
       const { update } = await bot.pushUpdate({ message: telegramUserMessage(ada, { text: 'once only' }) });
       const again = await bot.postToWebhook(update);
-      expect(again.status).toBe(200);
-      expect(JSON.parse(again.body)).toMatchObject({ received: 0, duplicates: 1 });
+      expect(again.status).toBe(401);
+      expect(JSON.parse(again.body).error).toMatchObject({ code: 'invalid_signature', details: { reason: 'replayed' } });
+      // The update id decides, whatever the body says.
+      const altered = await bot.postToWebhook({ ...update, message: { ...(update.message as object), text: 'altered' } });
+      expect(altered.status).toBe(401);
       const conv = await conversationOf(inbox.id, 'Ada Lovelace');
-      expect((await messagesOf(conv.id)).filter((m) => m.text === 'once only')).toHaveLength(1);
+      expect((await messagesOf(conv.id)).filter((m) => m.text === 'once only' || m.text === 'altered').map((m) => m.text)).toEqual(['once only']);
+
+      const failed = await refusingMessage(t.db, 'second try', () => bot.pushUpdate({ message: telegramUserMessage(ada, { text: 'second try' }) }));
+      expect(failed.status).toBe(500);
+      expect((await messagesOf(conv.id)).some((m) => m.text === 'second try')).toBe(false);
+      const retry = await bot.postToWebhook(failed.update);
+      expect([retry.status, JSON.parse(retry.body).received]).toEqual([200, 1]);
+      expect((await bot.postToWebhook(failed.update)).status).toBe(401);
+      expect((await messagesOf(conv.id)).filter((m) => m.text === 'second try')).toHaveLength(1);
     });
 
     it('answers a missing or wrong secret with 401 and a malformed update with 400, storing nothing', async () => {

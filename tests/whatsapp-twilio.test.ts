@@ -84,6 +84,40 @@ describe.each(storageModes())('Twilio WhatsApp end to end (%s)', (mode) => {
     expect(failed.deliveryError).toMatch(/^Twilio error 63016: Outside the WhatsApp 24-hour window/);
   });
 
+  it('outside the 24-hour window refuses free text (422) and sends an approved Content template, delivered', async () => {
+    const CAL = '+14155552682';
+    const contentSid = fake.addContent('Hi {{1}}, your order {{2}} has shipped.');
+    await postTwilioWebhook(t.url, whatsapp, twilioInboundParams({ channel: 'whatsapp', from: CAL, body: 'Any news on my order?', profileName: 'Cal' }));
+    const [contact] = await contactsOf(CAL);
+    const conv = await conversationIn(whatsapp, contact.id);
+    // The customer wrote 25 hours ago (Twilio's webhooks carry no time: the stored message is dated back).
+    await t.db.prisma.$executeRawUnsafe(`UPDATE "Message" SET "createdAt" = now() - interval '25 hours' WHERE "conversationId" = $1::uuid`, conv.id);
+    const sentBefore = fake.messages.length;
+    const late = await admin.post(`/api/conversations/${conv.id}/messages`, { text: 'Sorry for the wait' });
+    expect(late.status).toBe(422);
+    expect(late.body.error).toMatchObject({ code: 'outside_reply_window', details: { windowHours: 24, templates: true } });
+
+    // The admin names the template in the inbox settings; agents send it by that name.
+    const settings = (await admin.get(`/api/inboxes/${whatsapp.id}`)).body.settings;
+    const saved = await admin.patch(`/api/inboxes/${whatsapp.id}`, { settings: { ...settings, contentTemplates: { order_shipped: contentSid } } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const template = { name: 'order_shipped', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Cal' }, { type: 'text', text: '#4711' }] }] };
+    const reply = await admin.post(`/api/conversations/${conv.id}/messages`, { template });
+    expect(reply.status).toBe(201);
+    const sent = await messageIn(conv.id, reply.body.id, (m) => m.deliveryStatus === 'sent');
+    expect(fake.messages.slice(sentBefore)).toEqual([
+      expect.objectContaining({ sid: sent.providerMessageId, to: `whatsapp:${CAL}`, contentSid, contentVariables: { 1: 'Cal', 2: '#4711' }, body: 'Hi Cal, your order #4711 has shipped.' }),
+    ]);
+    await fake.sendStatus(sent.providerMessageId, 'delivered', { deliverTo: t.url });
+    await messageIn(conv.id, reply.body.id, (m) => m.deliveryStatus === 'delivered');
+
+    // A name nobody mapped fails with the reason, nothing sent.
+    const unknown = await admin.post(`/api/conversations/${conv.id}/messages`, { template: { name: 'no_such_template', language: 'en' } });
+    const failed = await messageIn(conv.id, unknown.body.id, (m) => m.deliveryStatus === 'failed');
+    expect(failed.deliveryError).toMatch(/No Twilio Content template "no_such_template" \(en\)/);
+    expect(fake.messages.length).toBe(sentBefore + 1);
+  });
+
   it('downloads a WhatsApp image into an attachment and names the sender', async () => {
     const url = fake.addMedia(PNG, 'image/png');
     const params = twilioInboundParams({ channel: 'whatsapp', from: BEN, body: 'Photo of the damage', profileName: 'Ben', media: [{ url, contentType: 'image/png' }] });

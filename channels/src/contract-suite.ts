@@ -120,6 +120,19 @@ function webhookInboundTests<C, S>(fixture: CommonFixture<C, S> & WebhookInbound
     expect(await adapter.verify(req, ctx)).toEqual({ ok: true });
     expectMalformed(await Promise.resolve().then(() => adapter.parse(req, ctx)).then(() => undefined, (e: unknown) => e));
   });
+
+  const replayKey = adapter.replayKey?.bind(adapter);
+  if (replayKey) {
+    it('gives a delivery the same replay key every time, and never throws', () => {
+      const req = fixture.validRequest();
+      const key = replayKey(req, fixture.context());
+      expect(typeof key).toBe('string');
+      expect(key?.length).toBeGreaterThan(0);
+      expect(replayKey(structuredClone(req), fixture.context())).toBe(key);
+      const malformed = replayKey(fixture.malformedRequest(), fixture.context());
+      expect(malformed === null || typeof malformed === 'string').toBe(true);
+    });
+  }
 }
 
 function rawInboundTests<C, S>(fixture: CommonFixture<C, S> & RawInboundFixture): void {

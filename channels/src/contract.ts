@@ -165,6 +165,13 @@ export interface InboundMessage {
   consent?: ConsentChange;
 }
 
+/** What a provider tells about a sender (see {@link ChannelAdapter.fetchProfile}). */
+export interface ContactProfile {
+  name?: string;
+  /** Merged into the contact's attributes under the channel's key (e.g. `{ instagram: { username } }`). */
+  attributes?: Record<string, unknown>;
+}
+
 export interface ConsentChange {
   change: 'opted_out' | 'opted_in' | 'help';
   /** The keyword as the provider reported or the sender typed it (e.g. `STOP`, `UNSUBSCRIBE`). */
@@ -301,6 +308,15 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
   acknowledge?(outcome: { received: number; duplicates: number; statuses: number }, ctx: AdapterContext<C, S>): HandshakeResponse;
   /** Authenticates the request (signature, token…). Never throws for bad input. */
   verify(req: InboundRequest, ctx: AdapterContext<C, S>): VerifyResult | Promise<VerifyResult>;
+  /**
+   * What identifies one delivery of a webhook request, for replay protection (called after `verify` said ok):
+   * the signature and the bytes it covers, or the provider's delivery id (Telegram's `update_id`). The server keeps
+   * a digest of it once the request's content is stored; a request with a recorded key is a replay: 401 `replayed`,
+   * nothing stored. A provider's retry of a request that was not answered 2xx carries the same key but finds none
+   * recorded, so it is accepted. Pure; never throws (null: no key for this request). Absent: no replay check
+   * (messages stay idempotent on their provider ids).
+   */
+  replayKey?(req: InboundRequest, ctx: AdapterContext<C, S>): string | null;
   /** Throws (or rejects with) ChannelError code 'malformed_payload' on bad input. Only call after verify() said ok. */
   parse(req: InboundRequest, ctx: AdapterContext<C, S>): ParsedInbound | Promise<ParsedInbound>;
   /**
@@ -326,6 +342,13 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
    * 429, 408 retried) and streams the body to storage. Absent: the server GETs `url` as it is.
    */
   fetchAttachment?(url: string, ctx: AdapterContext<C, S>): Promise<Response>;
+  /**
+   * Looks up what the provider knows about a sender whose webhooks carry only an id (Messenger PSID, Instagram
+   * IGSID) through `ctx.fetch`. The server calls it (from a durable job, after the message is stored) for a contact
+   * it created without a name, and fills the name if it is still empty. Null: nothing known. Throws ChannelError
+   * (transient: retried later). Absent: webhooks carry the name already.
+   */
+  fetchProfile?(identity: NormalizedIdentity, ctx: AdapterContext<C, S>): Promise<ContactProfile | null>;
   /**
    * Registers the inbox with the provider (Telegram: `setWebhook` to `ctx.webhookUrl` with its secret, or
    * `deleteWebhook` for long polling). Called after the connection test passed, before a new inbox is saved and

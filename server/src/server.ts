@@ -112,11 +112,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         ...(opts.mailSync?.streamAboveBytes !== undefined && { streamAboveBytes: opts.mailSync.streamAboveBytes }),
       })
     : undefined;
-  // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions.
+  // Periodic housekeeping on every instance (each step is idempotent): wake snoozed conversations, purge expired sessions,
+  // rate-limit counters and webhook receipts past the replay window.
   const sweep = setInterval(() => {
     void services.conversations.wakeSnoozed().catch((err: unknown) => log.error({ err }, 'snooze sweep failed'));
     void services.auth.purgeExpiredSessions().catch((err: unknown) => log.error({ err }, 'session purge failed'));
     void services.webchat.purgeRateLimits().catch((err: unknown) => log.error({ err }, 'rate limit purge failed'));
+    void services.webhooks.purgeReceipts().catch((err: unknown) => log.error({ err }, 'webhook receipt purge failed'));
   }, opts.snoozeSweepMs ?? 30_000);
   sweep.unref();
 

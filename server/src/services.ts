@@ -12,6 +12,7 @@ import { MessageService } from './domain/message-service.ts';
 import { OUTBOUND_QUEUE, OutboundDelivery } from './domain/outbound.ts';
 import { WebhookService } from './domain/webhook-service.ts';
 import { CannedResponseService } from './domain/canned-response-service.ts';
+import { ContactProfiles, PROFILE_QUEUE } from './domain/contact-profiles.ts';
 import { ContactService } from './domain/contact-service.ts';
 import { LabelService } from './domain/label-service.ts';
 import { TeamService } from './domain/team-service.ts';
@@ -42,7 +43,9 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
   jobs.register(ATTACHMENT_QUEUE, attachments.downloader());
   const continuity = new EmailContinuity({ store, open: (sealed) => secrets.open(sealed), adapterFor: getAdapter, fetch: fetchImpl, attachments, log: log.child({ mod: 'webchat' }) });
   jobs.register(CONTINUITY_QUEUE, continuity);
-  const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs);
+  const profiles = new ContactProfiles({ store, open: (sealed) => secrets.open(sealed), adapterFor: getAdapter, fetch: fetchImpl, log: log.child({ mod: 'profiles' }) }, jobs);
+  jobs.register(PROFILE_QUEUE, profiles);
+  const ingest = new IngestService(store, log.child({ mod: 'ingest' }), attachments, jobs, profiles);
   const access = new AccessEvents();
   const webhooks = new WebhookService({ store, secrets, ingest, adapterFor: getAdapter, fetch: fetchImpl, log, publicUrl: config.publicUrl });
   const inboxes = new InboxService(store, secrets, config.publicUrl, access, getAdapter, fetchImpl, log.child({ mod: 'inboxes' }));

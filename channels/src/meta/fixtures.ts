@@ -73,9 +73,10 @@ export const whatsAppTestContext = (o: ContextOverrides<WhatsAppCloudCredentials
 const ms = (at: Date) => at.getTime();
 const seconds = (at: Date) => String(Math.floor(at.getTime() / 1000));
 
-/** Messenger (`page`) and Instagram (`instagram`) events, each in its own entry as Meta batches them. */
+/** Messenger (`page`) and Instagram (`instagram`) events, each in its own entry (dated like its event) as Meta batches them. */
 export function messagingWebhook(object: 'page' | 'instagram', accountId: string, events: object[]) {
-  return { object, entry: events.map((e) => ({ id: accountId, time: Date.now(), messaging: [e] })) };
+  const timeOf = (e: object) => ('timestamp' in e && typeof e.timestamp === 'number' ? e.timestamp : Date.now());
+  return { object, entry: events.map((e) => ({ id: accountId, time: timeOf(e), messaging: [e] })) };
 }
 
 export const messagingEvents = {

@@ -3,11 +3,13 @@ export { messengerAdapter } from './messenger.ts';
 export { whatsAppCloudAdapter } from './whatsapp.ts';
 export { connectionProblem, testGraphObject } from './connection.ts';
 export { parseMetaBody, type MetaObject } from './envelope.ts';
+export { checkMetaFreshness, META_MAX_EVENT_AGE_HOURS, newestMetaEventTime } from './freshness.ts';
 export { describeGraphError, GraphApiError, graphCall, graphError, graphRoot, isGraphUrl, type GraphErrorBody, type GraphRequest, type MetaContext } from './graph.ts';
 export { baseMimeType, extensionFor, fetchMetaAttachment, mediaInfoUrl, uploadMessagingAttachment, uploadWhatsAppMedia } from './media.ts';
 export { parseMessagingWebhook, scopedAddress, type MessagingParseOptions } from './messaging-parse.ts';
 export { sendMessagingMessage } from './messaging-send.ts';
 export { chunkText } from './outbound.ts';
+export { fetchInstagramProfile, fetchMessengerProfile } from './profile.ts';
 export { reactionText, type ReactionMetadata } from './reactions.ts';
 export {
   DEFAULT_GRAPH_BASE_URL,

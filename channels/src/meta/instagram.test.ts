@@ -44,13 +44,14 @@ describe('instagram adapter', () => {
     expect(messages[2]?.attachments).toEqual([{ name: 'image-1', contentType: 'image/jpeg', url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17&signature=x' }]);
   });
 
-  it('skips unsent (deleted) messages and marks unsupported ones', async () => {
+  it('turns an unsent message into a deletion of the stored one, and marks unsupported ones', async () => {
     const body = messagingWebhook('instagram', IG, [
-      ev.text(IG, IGSID, 'ig_del', '', AT, { is_deleted: true }),
+      { sender: { id: IGSID }, recipient: { id: IG }, timestamp: AT.getTime(), message: { mid: 'ig_del', is_deleted: true } },
       { sender: { id: IGSID }, recipient: { id: IG }, timestamp: AT.getTime(), message: { mid: 'ig_uns', is_unsupported: true } },
     ]);
-    const { messages } = await parse(body);
+    const { messages, edits } = await parse(body);
     expect(messages.map((m) => [m.providerMessageId, m.text, m.metadata])).toEqual([['ig_uns', '[Unsupported message]', { unsupported: true }]]);
+    expect(edits).toEqual([{ providerMessageId: 'ig_del', deleted: true, occurredAt: AT }]);
   });
 
   it('reads "seen" receipts by mid and as a watermark up to the event', async () => {

@@ -78,7 +78,7 @@ function attachmentsOf(list: z.output<typeof attachmentSchema>[]): { files: Inbo
 
 function inboundMessage(e: MessagingEvent, identity: NormalizedIdentity): InboundMessage | null {
   const m = e.message;
-  if (!m || m.is_deleted) return null;
+  if (!m) return null;
   const { files, lines } = attachmentsOf(m.attachments ?? []);
   const text = [m.text ?? '', ...lines].filter(Boolean).join('\n') || (m.is_unsupported ? '[Unsupported message]' : '');
   const metadata: Record<string, unknown> = {};
@@ -119,7 +119,8 @@ function postbackMessage(e: MessagingEvent, identity: NormalizedIdentity): Inbou
 
 /**
  * Messages, reactions and postbacks from customers; echoes of the page's own sends become a `sent` status (never a
- * new inbound message); receipts become statuses (by mid) and watermarks (everything up to a time).
+ * new inbound message); receipts become statuses (by mid) and watermarks (everything up to a time); an unsent
+ * message (`is_deleted`, Instagram) becomes a deletion edit of the stored one.
  */
 export function parseMessagingWebhook(req: InboundRequest, opts: MessagingParseOptions): ParsedInbound {
   const body = parseMetaBody(req, opts.object, payloadSchema);
@@ -129,6 +130,11 @@ export function parseMessagingWebhook(req: InboundRequest, opts: MessagingParseO
     for (const e of entry.messaging ?? []) {
       if (e.message?.is_echo) {
         out.statuses.push({ providerMessageId: e.message.mid, status: 'sent', occurredAt: e.timestamp });
+        continue;
+      }
+      if (e.message?.is_deleted) {
+        // The customer unsent the message (Instagram): the stored message loses its content and shows as deleted.
+        out.edits.push({ providerMessageId: e.message.mid, deleted: true, occurredAt: e.timestamp });
         continue;
       }
       const identity: NormalizedIdentity = { kind: opts.identityKind, address: scopedAddress(opts.accountId, e.sender.id), verified: true };

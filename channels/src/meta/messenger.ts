@@ -3,6 +3,7 @@ import { testGraphObject } from './connection.ts';
 import { metaAdapterBase } from './common.ts';
 import { parseMessagingWebhook } from './messaging-parse.ts';
 import { sendMessagingMessage } from './messaging-send.ts';
+import { fetchMessengerProfile } from './profile.ts';
 import { messengerCredentialsSchema, type MessengerCredentials, type MetaSettings } from './schema.ts';
 
 /** Facebook Messenger for one Page: webhooks of object `page`, replies through the Send API. */
@@ -11,6 +12,7 @@ export const messengerAdapter: ChannelAdapter<MessengerCredentials, MetaSettings
   kind: 'messenger',
   credentialsSchema: messengerCredentialsSchema,
   parse: (req, ctx) => parseMessagingWebhook(req, { object: 'page', identityKind: 'messenger', accountId: ctx.credentials.pageId }),
+  fetchProfile: (identity, ctx) => fetchMessengerProfile(identity, ctx, ctx.credentials.pageId),
   send: (msg, ctx) => sendMessagingMessage(msg, ctx, { channel: 'Messenger', identityKind: 'messenger', accountId: ctx.credentials.pageId, maxText: 2000 }),
   testConnection: (ctx) =>
     testGraphObject(ctx, 'me', 'id,name', (me) =>

@@ -4,7 +4,7 @@ import { fetchTelegramFile } from './files.ts';
 import { parseTelegramWebhook } from './parse.ts';
 import { telegramCredentialsSchema, telegramSettingsSchema, type TelegramCredentials, type TelegramSettings } from './schema.ts';
 import { sendTelegram } from './send.ts';
-import { verifyTelegramRequest } from './verify.ts';
+import { telegramReplayKey, verifyTelegramRequest } from './verify.ts';
 
 /**
  * Telegram Bot API: updates arrive by webhook (checked by the secret token) or by long polling (the server's
@@ -15,6 +15,7 @@ export const telegramAdapter: ChannelAdapter<TelegramCredentials, TelegramSettin
   credentialsSchema: telegramCredentialsSchema,
   settingsSchema: telegramSettingsSchema,
   verify: (req, ctx) => verifyTelegramRequest(req, ctx),
+  replayKey: (req) => telegramReplayKey(req),
   parse: (req) => parseTelegramWebhook(req),
   send: (msg, ctx) => sendTelegram(msg, ctx),
   testConnection: (ctx) => testTelegramConnection(ctx),

@@ -15,4 +15,4 @@ export {
   type TgUpdate,
 } from './schema.ts';
 export { TELEGRAM_CAPTION_LIMIT, sendTelegram, splitTelegramText, TELEGRAM_TEXT_LIMIT } from './send.ts';
-export { TELEGRAM_SECRET_HEADER, verifyTelegramRequest } from './verify.ts';
+export { TELEGRAM_SECRET_HEADER, telegramReplayKey, verifyTelegramRequest } from './verify.ts';

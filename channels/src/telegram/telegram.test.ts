@@ -53,6 +53,18 @@ describe('telegram adapter: secret token', () => {
   });
 });
 
+describe('telegram adapter: replay key', () => {
+  it('is the update_id: a redelivered update has the same key whatever its body, another update another key', () => {
+    const key = telegramAdapter.replayKey?.(telegramWebhookRequest(textUpdate), ctx);
+    expect(key).toBe('telegram-update:900001');
+    const edited = { ...textUpdate, message: { ...textUpdate.message, text: 'changed' } };
+    expect(telegramAdapter.replayKey?.(telegramWebhookRequest(edited), ctx)).toBe(key);
+    expect(telegramAdapter.replayKey?.(telegramWebhookRequest({ ...textUpdate, update_id: 900002 }), ctx)).toBe('telegram-update:900002');
+    expect(telegramAdapter.replayKey?.({ ...telegramWebhookRequest(textUpdate), rawBody: '{"update_id":' }, ctx)).toBeNull();
+    expect(telegramAdapter.replayKey?.(telegramWebhookRequest({ update_id: 'x' }), ctx)).toBeNull();
+  });
+});
+
 describe('telegram adapter: parse', () => {
   it('maps a private text message to the sender, keyed by chat and message id', () => {
     const m = only(textUpdate);

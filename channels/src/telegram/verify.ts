@@ -15,3 +15,16 @@ export function verifyTelegramRequest(req: InboundRequest, ctx: TelegramContext)
   if (!given) return { ok: false, reason: 'missing X-Telegram-Bot-Api-Secret-Token' };
   return constantTimeEqual(given, ctx.credentials.webhookSecret) ? { ok: true } : { ok: false, reason: 'wrong secret token' };
 }
+
+/**
+ * Telegram signs nothing per request (the secret token is the same on every call), but every update has an
+ * `update_id`, and Telegram redelivers an unacknowledged update with the same one: that is the replay key.
+ */
+export function telegramReplayKey(req: InboundRequest): string | null {
+  try {
+    const id = (JSON.parse(req.rawBody) as { update_id?: unknown } | null)?.update_id;
+    return Number.isSafeInteger(id) ? `telegram-update:${String(id)}` : null;
+  } catch {
+    return null;
+  }
+}

@@ -45,6 +45,12 @@ export interface MetaFake {
   accessToken: string;
   /** The next `times` POSTs answer this error (`status` 5xx for outages, 400 with Meta codes for refusals). */
   failNext(status: number, error?: GraphError, times?: number): void;
+  /**
+   * A customer's profile, served at `GET /{version}/{id}?fields=…` (only the fields asked for, with `id`), as the
+   * User Profile API serves Messenger PSIDs (`first_name`, `last_name`, `profile_pic`) and Instagram IGSIDs
+   * (`name`, `username`). Unknown ids answer Meta's 400 (code 100/33).
+   */
+  addProfile(id: string, fields: Record<string, string>): void;
   /** Stores a file as WhatsApp media; returns its media id. */
   addMedia(bytes: Uint8Array, mimeType: string): string;
   /** Resolves once `n` messages were accepted. */
@@ -77,6 +83,7 @@ export async function startMetaFake(opts: MetaFakeOptions): Promise<MetaFake> {
   const uploads: GraphUpload[] = [];
   const failures: Array<{ status: number; error: GraphError }> = [];
   const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  const profiles = new Map<string, Record<string, string>>();
   const waiters: Array<() => void> = [];
   let seq = 0;
   const state = { accessToken: opts.accessToken };
@@ -128,8 +135,13 @@ export async function startMetaFake(opts: MetaFakeOptions): Promise<MetaFake> {
     return error(400, { message: `Unknown path components: /${rest.join('/')}`, code: 2500 });
   }
 
-  function get(rest: string[]): FakeReply {
+  function get(rest: string[], query: URLSearchParams): FakeReply {
     const [first] = rest;
+    const profile = first ? profiles.get(first) : undefined;
+    if (profile) {
+      const wanted = (query.get('fields') ?? 'id').split(',').map((f) => f.trim());
+      return reply(200, Object.fromEntries([['id', first], ...wanted.filter((f) => f in profile).map((f) => [f, profile[f]])]));
+    }
     const file = first ? media.get(first) : undefined;
     if (file) return reply(200, { messaging_product: 'whatsapp', url: `${base}/whatsapp-media/${first}?ext=${Date.now()}`, mime_type: file.mimeType, sha256: 'fake', file_size: file.bytes.length, id: first });
     const object = first ? objects[first] : undefined;
@@ -153,7 +165,7 @@ export async function startMetaFake(opts: MetaFakeOptions): Promise<MetaFake> {
         if (failure) return error(failure.status, failure.error);
         return post(parts.slice(1), req);
       }
-      return get(parts.slice(1));
+      return get(parts.slice(1), url.searchParams);
     },
   });
   base = fake.url;
@@ -171,6 +183,9 @@ export async function startMetaFake(opts: MetaFakeOptions): Promise<MetaFake> {
     },
     failNext(status, e = { message: status >= 500 ? 'An unexpected error has occurred. Please retry your request later.' : 'Invalid parameter', code: status >= 500 ? 2 : 100 }, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ status, error: e });
+    },
+    addProfile(id, fields) {
+      profiles.set(id, fields);
     },
     addMedia(bytes, mimeType) {
       const id = String(900_000_000_000 + media.size + 1);

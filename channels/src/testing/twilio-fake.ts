@@ -1,7 +1,8 @@
 /**
  * A local Twilio REST API for tests: the official SDK (via `settings.apiBaseUrl`, or a redirecting fetch) talks to it
  * as to api.twilio.com. It speaks Twilio's wire format: Basic auth (account SID + auth token, or API key + secret),
- * form-encoded requests, JSON resources, error bodies `{code, message, more_info, status}`. It can script failures
+ * form-encoded requests (Content API templates: `ContentSid`, `ContentVariables`), JSON resources, error bodies
+ * `{code, message, more_info, status}`. It can script failures
  * (5xx, refusals), serves media that needs Basic auth, and sends status callbacks signed as Twilio signs them.
  */
 import { Buffer } from 'node:buffer';
@@ -26,6 +27,8 @@ export interface TwilioFakeOptions {
   numbers?: string[];
   /** Messaging Service SIDs of the account. */
   messagingServices?: string[];
+  /** Content templates (Content API) of the account by SID, with their body (`{{1}}`, `{{name}}` placeholders). */
+  contents?: Record<string, string>;
   accountStatus?: 'active' | 'suspended' | 'closed';
 }
 
@@ -34,9 +37,13 @@ export interface TwilioFakeMessage {
   to: string;
   from: string | null;
   messagingServiceSid: string | null;
+  /** The text sent: `Body`, or a Content template's body with its variables filled in. */
   body: string | null;
   mediaUrl: string[];
   statusCallback: string | null;
+  /** A Content template: its SID and the variables as sent (`ContentVariables`, parsed). */
+  contentSid: string | null;
+  contentVariables: Record<string, string> | null;
 }
 
 export interface TwilioError {
@@ -64,6 +71,8 @@ export interface TwilioFake {
   /** Sends to this number answer 21610, as after the customer replied STOP; `resubscribe` undoes it. */
   unsubscribe(number: string): void;
   resubscribe(number: string): void;
+  /** Adds a Content template (an approved WhatsApp template) with this body; returns its SID (`HX…`). */
+  addContent(body: string, sid?: string): string;
   /** Stores a media file; returns its URL as Twilio gives it in a webhook (https://api.twilio.com/…/Media/ME…). */
   addMedia(bytes: Uint8Array, contentType: string): string;
   /**
@@ -101,6 +110,7 @@ export async function startTwilioFake(opts: TwilioFakeOptions = {}): Promise<Twi
   const services = new Set(opts.messagingServices ?? []);
   const unsubscribed = new Set<string>();
   const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  const contents = new Map<string, string>(Object.entries(opts.contents ?? {}));
   const messages: TwilioFakeMessage[] = [];
   let sendAttempts = 0;
   let failures: { times: number; status: number } = { times: 0, status: 503 };
@@ -115,6 +125,27 @@ export async function startTwilioFake(opts: TwilioFakeOptions = {}): Promise<Twi
 
   const notFound = (path: string): FakeReply => errorBody({ code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
 
+  /** `ContentSid` (a known `HX…`) and `ContentVariables` (a JSON object of strings), as the Content API takes them. */
+  function contentOf(form: URLSearchParams): { sid: string | null; variables: Record<string, string> | null; body: string | null } | { error: TwilioError } {
+    const sid = form.get('ContentSid');
+    const raw = form.get('ContentVariables');
+    if (!sid) return raw === null ? { sid: null, variables: null, body: null } : { error: { code: 21655, message: 'ContentVariables requires a ContentSid' } };
+    const template = contents.get(sid);
+    if (!/^HX[0-9a-f]{32}$/i.test(sid) || template === undefined) return { error: { code: 21655, message: `The Content SID ${sid} is invalid` } };
+    let variables: Record<string, string> = {};
+    if (raw !== null) {
+      try {
+        const parsed = JSON.parse(raw) as unknown;
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) throw new Error('not an object of strings');
+        variables = parsed as Record<string, string>;
+      } catch {
+        return { error: { code: 21656, message: 'The ContentVariables Parameter is invalid' } };
+      }
+    }
+    const body = template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (all, key: string) => variables[key] ?? all);
+    return { sid, variables: raw === null ? null : variables, body };
+  }
+
   function createMessage(form: URLSearchParams): FakeReply {
     sendAttempts++;
     if (failures.times > 0) {
@@ -125,8 +156,10 @@ export async function startTwilioFake(opts: TwilioFakeOptions = {}): Promise<Twi
     const to = form.get('To') ?? '';
     const from = form.get('From');
     const service = form.get('MessagingServiceSid');
-    const body = form.get('Body');
     const mediaUrl = form.getAll('MediaUrl');
+    const content = contentOf(form);
+    if ('error' in content) return errorBody(content.error);
+    const body = content.body ?? form.get('Body');
     if (!to) return errorBody({ code: 21604, message: "A 'To' phone number is required." });
     if (!E164.test(stripWhatsApp(to))) return errorBody({ code: 21211, message: `Invalid 'To' Phone Number: ${to}` });
     if (!from && !service) return errorBody({ code: 21603, message: "A 'From' or 'MessagingServiceSid' parameter is required to send a message." });
@@ -137,7 +170,17 @@ export async function startTwilioFake(opts: TwilioFakeOptions = {}): Promise<Twi
     if (!body && mediaUrl.length === 0) return errorBody({ code: 21602, message: 'Message body is required.' });
     if (unsubscribed.has(stripWhatsApp(to))) return errorBody({ code: 21610, message: 'Attempt to send to unsubscribed recipient' });
     const sid = twilioSid(mediaUrl.length ? 'MM' : 'SM');
-    const message: TwilioFakeMessage = { sid, to, from, messagingServiceSid: service, body, mediaUrl, statusCallback: form.get('StatusCallback') };
+    const message: TwilioFakeMessage = {
+      sid,
+      to,
+      from,
+      messagingServiceSid: service,
+      body,
+      mediaUrl,
+      statusCallback: form.get('StatusCallback'),
+      contentSid: content.sid,
+      contentVariables: content.variables,
+    };
     messages.push(message);
     const now = rfc2822();
     return {
@@ -221,6 +264,10 @@ export async function startTwilioFake(opts: TwilioFakeOptions = {}): Promise<Twi
     },
     unsubscribe: (n) => void unsubscribed.add(n),
     resubscribe: (n) => void unsubscribed.delete(n),
+    addContent(body, sid = twilioSid('HX')) {
+      contents.set(sid, body);
+      return sid;
+    },
     addMedia(bytes, contentType) {
       const path = `${API}/Accounts/${accountSid}/Messages/${twilioSid('MM')}/Media/${twilioSid('ME')}`;
       media.set(path, { bytes, contentType });

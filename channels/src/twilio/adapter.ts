@@ -13,7 +13,8 @@ import {
   type TwilioWhatsAppCredentials,
 } from './schema.ts';
 import { sendTwilioMessage } from './send.ts';
-import { verifyTwilioRequest } from './signature.ts';
+import { TWILIO_SIGNATURE_HEADER, TWILIO_SIGNATURE_SETTINGS_HEADER, verifyTwilioRequest } from './signature.ts';
+import { signedRequestKey } from '../util/replay.ts';
 
 export const EMPTY_TWIML = { status: 200, contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' };
 
@@ -35,6 +36,8 @@ function createTwilioAdapter<C extends TwilioCredentials>(
     // Empty TwiML: Twilio expects XML from a messaging webhook (else its debugger logs 12300), and sends no reply.
     acknowledge: () => EMPTY_TWIML,
     verify: (req, ctx) => verifyTwilioRequest(req, ctx.credentials),
+    // Twilio's retries repeat the request byte for byte (same URL, signature and form fields).
+    replayKey: (req) => signedRequestKey(req, [TWILIO_SIGNATURE_HEADER, TWILIO_SIGNATURE_SETTINGS_HEADER]),
     parse: (req, ctx) => parseTwilioWebhook(req, ctx),
     send: (msg, ctx) => sendTwilioMessage(msg, ctx, channel, opts),
     testConnection: (ctx) => testTwilioConnection(ctx, channel, opts),

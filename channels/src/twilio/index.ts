@@ -18,3 +18,4 @@ export { MAX_MEDIA, sendTwilioMessage, statusCallbackUrl } from './send.ts';
 export { firstParam, formParams, TWILIO_SIGNATURE_HEADER, TWILIO_SIGNATURE_SETTINGS_HEADER, verifyTwilioRequest, type FormParams } from './signature.ts';
 export { testTwilioConnection } from './connection.ts';
 export { fetchTwilioMedia } from './media.ts';
+export { CONTENT_SID, twilioContentOf, type TwilioContent } from './content.ts';

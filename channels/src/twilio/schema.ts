@@ -78,5 +78,10 @@ export type TwilioCredentials = TwilioSmsCredentials | TwilioWhatsAppCredentials
 export const twilioSettingsSchema = z.looseObject({
   /** Base URL of Twilio's REST API (default https://api.twilio.com): every *.twilio.com call goes there instead. */
   apiBaseUrl: optional(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''))),
+  /**
+   * WhatsApp templates by name: `{ "order_update": "HX…", "order_update:de": "HX…" }` maps a template name (or
+   * `name:language`) to the Content SID (Twilio Content API) it is sent with. A name that is a Content SID needs none.
+   */
+  contentTemplates: optional(z.record(z.string().trim().min(1).max(200), sid('HX', 'a Content SID'))),
 });
 export type TwilioSettings = z.output<typeof twilioSettingsSchema>;

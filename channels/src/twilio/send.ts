@@ -2,6 +2,7 @@ import { ChannelError, type OutboundMessage, type SendResult } from '../contract
 import { twilioAddress, type TwilioChannel } from './address.ts';
 import { twilioClient, type TwilioContext } from './client.ts';
 import { twilioError } from './errors.ts';
+import { twilioContentOf, type TwilioContent } from './content.ts';
 
 /** Twilio's limits: 10 media per MMS, one per WhatsApp message. */
 export const MAX_MEDIA: Record<TwilioChannel, number> = { sms: 10, whatsapp: 1 };
@@ -25,10 +26,16 @@ function mediaUrls(msg: OutboundMessage, channel: TwilioChannel): string[] {
   });
 }
 
+function templateContent(msg: OutboundMessage, ctx: TwilioContext, channel: TwilioChannel): TwilioContent | null {
+  if (!msg.template) return null;
+  if (channel !== 'whatsapp') throw permanent('rejected', 'Message templates are sent on WhatsApp only');
+  return twilioContentOf(msg.template, ctx.settings);
+}
+
 /**
  * `messages.create` through the SDK: to the contact's first phone identity (`whatsapp:`-prefixed on WhatsApp), from
- * the Messaging Service or the inbox's number, with the inbox's webhook as StatusCallback. Twilio's message SID is
- * the provider id the status callbacks name.
+ * the Messaging Service or the inbox's number, with the inbox's webhook as StatusCallback; a WhatsApp template as
+ * `ContentSid` + `ContentVariables`. Twilio's message SID is the provider id the status callbacks name.
  */
 export async function sendTwilioMessage(
   msg: OutboundMessage,
@@ -39,9 +46,11 @@ export async function sendTwilioMessage(
   const { credentials } = ctx;
   const phone = msg.contact.identities.find((i) => i.kind === 'phone')?.address;
   if (!phone) throw permanent('invalid_recipient', 'The contact has no phone number to send to');
-  const mediaUrl = mediaUrls(msg, channel);
-  const body = msg.text.trim() ? msg.text : '';
-  if (!body && mediaUrl.length === 0) throw permanent('rejected', 'Nothing to send: the reply has neither text nor attachments');
+  // A WhatsApp template goes out as its Content resource instead of the text (and without files), as on the Cloud API.
+  const content = msg.template ? templateContent(msg, ctx, channel) : null;
+  const mediaUrl = content ? [] : mediaUrls(msg, channel);
+  const body = !content && msg.text.trim() ? msg.text : '';
+  if (!content && !body && mediaUrl.length === 0) throw permanent('rejected', 'Nothing to send: the reply has neither text nor attachments');
   const sender = credentials.messagingServiceSid
     ? { messagingServiceSid: credentials.messagingServiceSid }
     : { from: twilioAddress(channel, credentials.phoneNumber ?? '') };
@@ -51,6 +60,7 @@ export async function sendTwilioMessage(
     created = await (await twilioClient(ctx, opts.timeoutMs)).messages.create({
       to: twilioAddress(channel, phone),
       ...sender,
+      ...(content ?? {}),
       ...(body ? { body } : {}),
       ...(mediaUrl.length ? { mediaUrl } : {}),
       ...(statusCallback ? { statusCallback } : {}),

@@ -10,6 +10,19 @@ const URL_CALLED = 'https://switchboard.example/webhooks/sms/pub_test';
 const ctx = twilioTestContext('sms');
 const verify = (req: InboundRequest, credentials = ctx.credentials) => verifyTwilioRequest(req, credentials);
 
+describe('twilio replay key', () => {
+  it('is the same for a retry (same URL, signature and fields; a new idempotency header) and differs for any other request', () => {
+    const params = twilioInboundParams();
+    const req = signedTwilioRequest(params, { url: URL_CALLED });
+    const retry = signedTwilioRequest(params, { url: URL_CALLED });
+    expect(retry.headers['i-twilio-idempotency-token']).not.toBe(req.headers['i-twilio-idempotency-token']);
+    const key = twilioSmsAdapter.replayKey?.(req, ctx);
+    expect(key).toEqual(twilioSmsAdapter.replayKey?.(retry, ctx));
+    expect(key).not.toEqual(twilioSmsAdapter.replayKey?.(signedTwilioRequest({ ...params, Body: 'other' }, { url: URL_CALLED }), ctx));
+    expect(key).not.toEqual(twilioSmsAdapter.replayKey?.(signedTwilioRequest(params, { url: `${URL_CALLED}?x=1` }), ctx));
+  });
+});
+
 describe('twilio signature', () => {
   it('accepts a request signed as Twilio signs it (HMAC-SHA1 of URL + sorted fields, base64)', async () => {
     const params = twilioInboundParams({ body: 'Grüße ✓ & more' });

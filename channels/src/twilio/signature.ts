@@ -29,8 +29,8 @@ export const firstParam = (params: FormParams, key: string): string | undefined 
  * `X-Twilio-Signature` over the URL Twilio called (the server passes PUBLIC_URL + path + query) and the sorted form
  * parameters, with the auth token (HMAC-SHA1), or, when Twilio signs with a webhook SharedKey (it says so in
  * `X-Twilio-Webhooks-Signature-Settings`), with `webhookSigningKey` and the algorithm named there. The body's
- * `AccountSid`, when present, must be this inbox's account. Twilio signatures carry no timestamp: a replayed request
- * is absorbed by the idempotency on MessageSid and by delivery statuses that only move forward.
+ * `AccountSid`, when present, must be this inbox's account. Twilio signatures carry no timestamp: the server refuses a
+ * replay of a request it accepted before by the adapter's `replayKey` (and messages are idempotent on MessageSid).
  */
 export async function verifyTwilioRequest(req: InboundRequest, credentials: TwilioCredentials): Promise<VerifyResult> {
   const signature = req.headers[TWILIO_SIGNATURE_HEADER]?.trim();

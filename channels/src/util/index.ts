@@ -13,3 +13,4 @@ export {
 export { normalizeEmail, normalizePhone, type CountryCode } from './normalize.ts';
 export { htmlToText } from './text.ts';
 export { formatZodError, malformed } from './errors.ts';
+export { signedRequestKey } from './replay.ts';

@@ -5,8 +5,8 @@ import { providerSwitch } from './provider-switch.ts';
 
 /**
  * The `whatsapp` inbox kind: Meta's Cloud API (`credentials.provider: 'cloud'`, the default) or Twilio
- * (`provider: 'twilio'`). Either way WhatsApp's 24-hour customer-service window applies; message templates go
- * out through the Cloud API only (a template reply on a Twilio inbox fails with the reason).
+ * (`provider: 'twilio'`). Either way WhatsApp's 24-hour customer-service window applies, and approved message
+ * templates may be sent outside it (Cloud API: by name and language; Twilio: as Content API templates).
  */
 export const whatsAppAdapter = providerSwitch({
   kind: 'whatsapp',

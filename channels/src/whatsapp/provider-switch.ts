@@ -79,6 +79,14 @@ export function providerSwitch(opts: ProviderSwitchOptions): ChannelAdapter<Swit
         return { ok: false, reason: err instanceof Error ? err.message : String(err) };
       }
     },
+    replayKey: (req, ctx) => {
+      try {
+        const p = pick(ctx);
+        return p.adapter.replayKey?.(req, p.ctx) ?? null;
+      } catch {
+        return null;
+      }
+    },
     parse: (req, ctx) => {
       const p = pick(ctx);
       return p.adapter.parse(req, p.ctx);

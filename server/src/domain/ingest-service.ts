@@ -1,4 +1,4 @@
-import type { InboundEdit, InboundMessage, StatusUpdate, WatermarkUpdate } from '@switchboard/channels';
+import type { InboundEdit, InboundMessage, InboxKind, StatusUpdate, WatermarkUpdate } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -20,11 +20,14 @@ import { addParticipants } from './participants.ts';
 import { recordConsent } from './consent.ts';
 import { linkInlineImages } from './inline-images.ts';
 import { threadingRepo } from '../repositories/threading.ts';
+import type { ContactProfiles } from './contact-profiles.ts';
 
 export interface IngestInbox {
   id: string;
   workspaceId: string;
   settings: unknown;
+  /** Known for webhooks: new contacts of channels that carry only an id get their name looked up (ContactProfiles). */
+  kind?: InboxKind;
 }
 
 export type IngestResult =
@@ -69,12 +72,14 @@ export class IngestService {
 
   readonly #attachments: AttachmentService;
   readonly #jobs: JobQueue;
+  readonly #profiles: Pick<ContactProfiles, 'lookUpLater'> | undefined;
 
-  constructor(store: Store, log: Logger, attachments: AttachmentService, jobs: JobQueue) {
+  constructor(store: Store, log: Logger, attachments: AttachmentService, jobs: JobQueue, profiles?: Pick<ContactProfiles, 'lookUpLater'>) {
     this.#store = store;
     this.#log = log;
     this.#attachments = attachments;
     this.#jobs = jobs;
+    this.#profiles = profiles;
   }
 
   async ingest(inbox: IngestInbox, messages: InboundMessage[]): Promise<IngestResult[]> {
@@ -130,6 +135,8 @@ export class IngestService {
 
       const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known);
       const contactId = contact.id;
+      // A new contact known only by an id (Messenger, Instagram): its name is looked up by a job after the commit.
+      if (contact.created && !contact.name) await this.#profiles?.lookUpLater(tx, inbox, contactId, m.contact.identities[0]);
       const now = new Date();
       if (m.consent) await recordConsent(tx, inbox, m);
       // Provider timestamps order the history; a clock in the future is clamped to now.

@@ -6,6 +6,7 @@ import { inboxesRepo } from '../repositories/inboxes.ts';
 import type { Store } from '../repositories/store.ts';
 import type { IngestResult, IngestService } from './ingest-service.ts';
 import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
+import { replayDigest, WebhookReplayGuard } from './webhook-replay.ts';
 
 export interface WebhookOutcome {
   handshake?: HandshakeResponse;
@@ -35,10 +36,12 @@ const OPENED_CACHE_SIZE = 256;
 
 /**
  * The edge between providers and the ingest path: find the inbox by its public token, let its
- * adapter verify (401, nothing stored) and parse (400, nothing stored), then ingest.
+ * adapter verify (401, nothing stored), refuse a replay of a request accepted before (401 `replayed`),
+ * parse (400, nothing stored), then ingest, and remember the request as accepted.
  */
 export class WebhookService {
   readonly #d: WebhookDeps;
+  readonly #replays: WebhookReplayGuard;
   /**
    * Opened credentials (as JSON text) by sealed value: opening is a pure function of it and every webhook
    * needs it, while AES-GCM setup per request is measurable. Each caller gets its own parsed copy.
@@ -46,6 +49,12 @@ export class WebhookService {
   readonly #opened = new Map<string, string>();
   constructor(deps: WebhookDeps) {
     this.#d = deps;
+    this.#replays = new WebhookReplayGuard(deps.store);
+  }
+
+  /** Housekeeping: forgets accepted requests older than the replay window. */
+  purgeReceipts(now = new Date()): Promise<number> {
+    return this.#replays.purge(now);
   }
 
   #open(sealed: string): unknown {
@@ -77,6 +86,12 @@ export class WebhookService {
     }
     const handshake = req.method === 'GET' ? null : adapter.handshake?.(req, ctx);
     if (handshake) return { handshake, received: 0, duplicates: 0, statuses: 0, edits: 0, results: [] };
+    const key = adapter.replayKey?.(req, ctx) ?? null;
+    const digest = key === null ? null : replayDigest(key);
+    if (digest && (await this.#replays.seen(inbox.id, digest))) {
+      this.#d.log.warn({ inboxId: inbox.id, reason: 'replayed' }, 'webhook replay rejected');
+      throw new AppError('invalid_signature', 'Signature verification failed: replayed (this request was accepted before)', { reason: 'replayed' });
+    }
     let parsed;
     try {
       parsed = await adapter.parse(req, ctx);
@@ -90,6 +105,8 @@ export class WebhookService {
     const edits = parsed.edits?.length ? await this.#d.ingest.applyEdits(inbox, parsed.edits) : 0;
     const created = results.filter((r) => r.created).length;
     const duplicates = results.filter((r) => !r.created && !r.dropped).length;
+    // Everything the request carried is stored: from now on the same request is a replay.
+    if (digest) await this.#replays.accepted(inbox.id, digest);
     const counts = { received: created, duplicates, statuses, edits };
     const response = adapter.acknowledge?.(counts, ctx);
     return { ...counts, results, ...(response ? { response } : {}) };

@@ -153,6 +153,14 @@ export const contactsRepo = {
         metadata = metadata || jsonb_build_object('consent', jsonb_build_object(
           'change', ${consent.change}::text, 'keyword', ${consent.keyword}::text, 'inboxId', ${consent.inboxId}::text, 'at', ${consent.at.toISOString()}::text))
       WHERE "workspaceId" = ${workspaceId}::uuid AND kind = ${identity.kind}::"IdentityKind" AND address = ${identity.address}`,
+  /**
+   * A name (and attributes, merged per top-level key) a provider told about the contact, only while its name is
+   * still empty: an agent's edit or a later message's name wins. Returns whether it changed.
+   */
+  fillProfile: async (db: Db, workspaceId: string, id: string, profile: { name: string; attributes: Record<string, unknown> }): Promise<boolean> =>
+    (await db.$executeRaw`
+      UPDATE "Contact" SET name = ${profile.name}, attributes = attributes || ${JSON.stringify(profile.attributes)}::jsonb, "updatedAt" = ${new Date()}
+      WHERE "workspaceId" = ${workspaceId}::uuid AND id = ${id}::uuid AND (name IS NULL OR btrim(name) = '')`) > 0,
   identity: (db: Db, workspaceId: string, kind: IdentityKind, address: string) =>
     db.contactIdentity.findUnique({ where: { workspaceId_kind_address: { workspaceId, kind, address } } }),
   deleteIdentity: (db: Db, workspaceId: string, contactId: string, id: string) =>
