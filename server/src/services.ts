@@ -14,6 +14,7 @@ import { WebhookService } from './domain/webhook-service.ts';
 import { CannedResponseService } from './domain/canned-response-service.ts';
 import { ContactService } from './domain/contact-service.ts';
 import { LabelService } from './domain/label-service.ts';
+import { ReadService } from './domain/read-service.ts';
 import { TeamService } from './domain/team-service.ts';
 import { UserService } from './domain/user-service.ts';
 import { JobQueue, type QueueOptions } from './jobs/queue.ts';
@@ -68,6 +69,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     contacts: new ContactService(store),
     labels: new LabelService(store),
     cannedResponses: new CannedResponseService(store),
+    reads: new ReadService(store),
   };
 }
 
