@@ -15,6 +15,7 @@ const ENDPOINTS = [
   'get /conversations', 'get /conversations/{id}', 'patch /conversations/{id}',
   'get /conversations/{id}/messages', 'post /conversations/{id}/messages', 'post /conversations/{id}/notes',
   'post /messages/{id}/retry',
+  'get /conversations/unread-counts', 'get /conversations/reads', 'post /conversations/{id}/read',
   'get /labels', 'post /labels', 'patch /labels/{id}', 'delete /labels/{id}',
   'get /canned-responses', 'post /canned-responses', 'patch /canned-responses/{id}', 'delete /canned-responses/{id}',
 ];

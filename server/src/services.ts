@@ -15,6 +15,7 @@ import { CannedResponseService } from './domain/canned-response-service.ts';
 import { ContactProfiles, PROFILE_QUEUE } from './domain/contact-profiles.ts';
 import { ContactService } from './domain/contact-service.ts';
 import { LabelService } from './domain/label-service.ts';
+import { ReadService } from './domain/read-service.ts';
 import { TeamService } from './domain/team-service.ts';
 import { UserService } from './domain/user-service.ts';
 import { JobQueue, type QueueOptions } from './jobs/queue.ts';
@@ -71,6 +72,7 @@ export function createServices(store: Store, config: Config, log: Logger, opts: 
     contacts: new ContactService(store),
     labels: new LabelService(store),
     cannedResponses: new CannedResponseService(store),
+    reads: new ReadService(store),
   };
 }
 

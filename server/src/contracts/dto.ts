@@ -116,6 +116,8 @@ export interface ConversationDto {
   firstResponseAt: string | null;
   resolvedAt: string | null;
   lastMessagePreview: string | null;
+  /** When the newest customer message arrived (server time); null when the customer never wrote. */
+  lastInboundAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

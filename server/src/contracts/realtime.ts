@@ -1,5 +1,6 @@
 // Socket.IO event maps shared by the server gateway and every client (console, tests).
 import type { ConversationDto, MessageDto } from './dto.ts';
+import type { PresenceActivity, PresenceEntry, PresenceJoinAck } from './presence.ts';
 
 export interface RealtimeEventMap {
   'conversation.created': { conversation: ConversationDto };
@@ -11,6 +12,8 @@ export interface RealtimeEventMap {
     previousAssigneeId: string | null;
     previousTeamId: string | null;
   };
+  /** You marked a conversation read (POST /api/conversations/{id}/read; sent to your own connections only). */
+  'conversation.read': { conversationId: string; readAt: string };
 }
 
 export type RealtimeEventType = keyof RealtimeEventMap;
@@ -42,6 +45,8 @@ export interface TypingEvent {
 
 export interface ServerToClientEvents {
   typing: (e: TypingEvent) => void;
+  /** Another tab joined, changed its activity in, or left a conversation this socket has joined. Live only. */
+  presence: (e: PresenceEntry) => void;
   /** A live event, or a replayed one (replay: true) after a reconnect. */
   event: (e: RealtimeEvent & { replay?: boolean }) => void;
   /**
@@ -56,6 +61,15 @@ export interface ClientToServerEvents {
   ping: (ack: (now: string) => void) => void;
   /** The agent is (no longer) typing a reply: the chat visitor sees it, and so do the other agents. */
   typing: (p: { conversationId: string; typing: boolean }) => void;
+  /**
+   * Collision detection: the agent opened a conversation (the others who have it open are told, and the ack
+   * lists them). `not_found` when you may not see it; `too_many` past 20 open conversations per socket.
+   */
+  'presence:join': (p: { conversationId: string }, ack?: (r: PresenceJoinAck) => void) => void;
+  /** What the agent does in a joined conversation; also the heartbeat (send every 20 s, and every few seconds while writing). */
+  presence: (p: { conversationId: string; activity: PresenceActivity }) => void;
+  /** The agent left the conversation. Disconnecting leaves every conversation. */
+  'presence:leave': (p: { conversationId: string }) => void;
 }
 
 /**

@@ -211,6 +211,8 @@ export class IngestService {
         // A machine's message (auto-reply) is not a customer waiting for an answer.
         waitingSince: m.automated ? conversation.waitingSince : (conversation.waitingSince ?? at),
         lastMessagePreview: preview(text) || (m.attachments.length ? `📎 ${m.attachments[0]?.name ?? ''}` : null),
+        // Server time, not the provider's: a message stored after the agent read the conversation is unread.
+        lastInboundAt: conversation.lastInboundAt && conversation.lastInboundAt > writtenAt ? conversation.lastInboundAt : writtenAt,
         reopen,
         updatedAt: writtenAt,
         ...(prefetched
@@ -222,6 +224,7 @@ export class IngestService {
         lastActivityAt: touch.lastActivityAt,
         waitingSince: touch.waitingSince,
         lastMessagePreview: touch.lastMessagePreview,
+        lastInboundAt: touch.lastInboundAt,
         ...(reopen ? { status: 'open' as const, snoozedUntil: null, resolvedAt: null } : {}),
         updatedAt: writtenAt,
       };

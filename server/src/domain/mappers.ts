@@ -60,6 +60,7 @@ export const toConversationDto = (c: ConversationRow): ConversationDto => ({
   firstResponseAt: isoOrNull(c.firstResponseAt),
   resolvedAt: isoOrNull(c.resolvedAt),
   lastMessagePreview: c.lastMessagePreview,
+  lastInboundAt: isoOrNull(c.lastInboundAt),
   createdAt: iso(c.createdAt),
   updatedAt: iso(c.updatedAt),
 });

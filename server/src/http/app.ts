@@ -10,6 +10,7 @@ import { attachmentRoutes } from './routes/attachments.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { labelRoutes } from './routes/labels.ts';
+import { readRoutes } from './routes/reads.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -39,6 +40,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
 
   const api = new OpenAPIHono<AppEnv>();
   api.route('/', sessionRoutes(config.secureCookies));
+  api.route('/', readRoutes()); // before conversationRoutes: its /conversations/{id} would take "unread-counts"
   api.route('/', conversationRoutes());
   api.route('/', attachmentRoutes());
   api.route('/', inboxRoutes());

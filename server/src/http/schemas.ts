@@ -59,6 +59,7 @@ export const ConversationSchema = z
     firstResponseAt: z.string().nullable(),
     resolvedAt: z.string().nullable(),
     lastMessagePreview: z.string().nullable(),
+    lastInboundAt: z.string().nullable().openapi({ description: 'When the newest customer message arrived (unread while newer than your read marker)' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -12,10 +12,13 @@ import type { Store } from '../repositories/store.ts';
 import { loadSocketAccess, type SocketCredential } from './access.ts';
 import { EventFeed } from './feed.ts';
 import type { PublishedEvent } from './relay.ts';
+import { Presence, presenceRooms, type PresenceSlot } from './presence.ts';
 import { rooms } from './rooms.ts';
 
-interface SocketData {
+export interface SocketData {
   actor: UserActor;
+  /** Conversations this socket has open (realtime/presence.ts), by id. */
+  presence?: Record<string, PresenceSlot>;
 }
 
 /** Messages between the instances (through the Redis adapter). */
@@ -26,7 +29,7 @@ interface InterServerEvents {
   'access:changed': (workspaceId: string, ack: (ok: boolean) => void) => void;
 }
 
-type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Per local socket: how it authenticated and the access last applied to its rooms. */
@@ -70,6 +73,7 @@ export class Gateway {
   readonly io: AgentServer;
   readonly #d: GatewayDeps;
   readonly #feed: EventFeed;
+  readonly #presence: Presence;
   readonly #state = new WeakMap<AgentSocket, SocketState>();
   /** This instance's connected sockets by workspace (what syncs re-check). */
   readonly #sockets = new Map<string, Set<AgentSocket>>();
@@ -87,6 +91,7 @@ export class Gateway {
     this.#d = deps;
     this.#feed = new EventFeed(deps.store, (e) => this.#emit(e), deps.log, deps.pollMs);
     this.io = new Server(http, { serveClient: false });
+    this.#presence = new Presence(this.io, deps.store, deps.log);
     this.io.use((socket, next) => {
       this.#authenticate(socket).then(
         () => next(),
@@ -258,6 +263,8 @@ export class Gateway {
         rooms.user(a.actor.userId),
         rooms.workspace(workspaceId),
         ...(a.inboxIds === null ? [rooms.allInboxes(workspaceId)] : a.inboxIds.map(rooms.inbox)),
+        // Open conversations the user may still see (the others are left, and the other viewers told).
+        ...presenceRooms(socket, a.inboxIds),
       ]);
       // Synchronous with the feed: events up to its cursor went out before the join, later ones
       // reach the rooms joined here.
@@ -275,6 +282,7 @@ export class Gateway {
 
   async #onConnection(socket: AgentSocket): Promise<void> {
     socket.on('ping', (ack) => typeof ack === 'function' && ack(new Date().toISOString()));
+    this.#presence.attach(socket);
     const db = this.#d.store.prisma;
     const st = this.#state.get(socket);
     if (!st) return void socket.disconnect(true);

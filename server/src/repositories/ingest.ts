@@ -43,6 +43,8 @@ export interface ConversationTouch {
   lastActivityAt: Date;
   waitingSince: Date | null;
   lastMessagePreview: string | null;
+  /** When the message was stored (server time): the conversation's lastInboundAt (unread counts). */
+  lastInboundAt: Date;
   /** Reopen / wake up: status open, snoozedUntil and resolvedAt cleared. */
   reopen: boolean;
   updatedAt: Date;
@@ -158,6 +160,7 @@ export const ingestRepo = {
           "lastActivityAt" = ${c.lastActivityAt},
           "waitingSince" = ${c.waitingSince},
           "lastMessagePreview" = ${c.lastMessagePreview},
+          "lastInboundAt" = GREATEST("lastInboundAt", ${c.lastInboundAt}),
           status = CASE WHEN ${c.reopen} THEN 'open'::"ConversationStatus" ELSE status END,
           "snoozedUntil" = CASE WHEN ${c.reopen} THEN NULL ELSE "snoozedUntil" END,
           "resolvedAt" = CASE WHEN ${c.reopen} THEN NULL ELSE "resolvedAt" END,

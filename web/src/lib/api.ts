@@ -5,6 +5,7 @@ import type {
   ColleagueDto,
   ContactDto,
   ConversationDto,
+  ConversationReadDto,
   ConversationStatus,
   ErrorBody,
   InboxDto,
@@ -13,6 +14,7 @@ import type {
   Page,
   Priority,
   TeamDto,
+  UnreadCountsDto,
   UserDto,
 } from '@switchboard/server/contracts';
 
@@ -79,6 +81,11 @@ export const api = {
   inboxes: () => request<InboxDto[]>('GET', '/inboxes'),
   labels: () => request<LabelDto[]>('GET', '/labels'),
   canned: () => request<CannedResponseDto[]>('GET', '/canned-responses'),
+  // console-live: unread state and read receipts
+  markRead: (id: string) => request<ConversationReadDto>('POST', `/conversations/${id}/read`),
+  reads: (ids: readonly string[]) => request<{ items: ConversationReadDto[] }>('GET', `/conversations/reads?ids=${ids.join(',')}`),
+  unreadCounts: () => request<UnreadCountsDto>('GET', '/conversations/unread-counts'),
+  seen: (id: string) => request<{ updated: number }>('POST', `/conversations/${id}/seen`),
 };
 
 export interface ConversationPatch {

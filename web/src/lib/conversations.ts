@@ -32,6 +32,7 @@ export function conversationOf(e: RealtimeEvent): ConversationDto | null {
     case 'assignment.changed':
       return e.payload.conversation;
     case 'message.updated':
+    case 'conversation.read':
       return null;
   }
 }

@@ -130,6 +130,15 @@ const en = {
   'key.assign': 'Assign',
   'key.help': 'Show this list',
   'key.close': 'Close this dialog or leave the text field',
+  // console-live
+  'presence.label': 'Also in this conversation',
+  'presence.viewing': '{name} is viewing',
+  'presence.replying': '{name} is replying…',
+  'presence.note': '{name} is writing a note…',
+  'presence.visitorTyping': '{name} is typing…',
+  'presence.visitor': 'Visitor',
+  'unread.dot': 'Unread',
+  'unread.badge': '{count} unread',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -265,6 +274,15 @@ const de: Record<MessageKey, string> = {
   'key.assign': 'Zuweisen',
   'key.help': 'Diese Liste zeigen',
   'key.close': 'Dialog schließen oder Textfeld verlassen',
+  // console-live
+  'presence.label': 'Ebenfalls in dieser Konversation',
+  'presence.viewing': '{name} sieht sich das an',
+  'presence.replying': '{name} antwortet gerade…',
+  'presence.note': '{name} schreibt eine Notiz…',
+  'presence.visitorTyping': '{name} schreibt…',
+  'presence.visitor': 'Besucher',
+  'unread.dot': 'Ungelesen',
+  'unread.badge': '{count} ungelesen',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, de };

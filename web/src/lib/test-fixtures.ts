@@ -20,6 +20,7 @@ export function conv(id: string, over: Partial<ConversationDto> = {}): Conversat
     firstResponseAt: null,
     resolvedAt: null,
     lastMessagePreview: null,
+    lastInboundAt: null,
     createdAt: '2026-01-01T09:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
     ...over,
