@@ -107,10 +107,10 @@ describe.each(storageModes())('reply subject, Cc and attachment limits (%s)', (m
     expect(sent.to.sort()).toEqual(['bea@example.test', 'erika@example.test']);
   });
 
-  it("a reply with its own subject and Cc goes out with exactly those (stored for retries in metadata.email)", async () => {
+  it("a reply with its own subject and Cc goes out with exactly those (stored for retries in metadata.emailReply)", async () => {
     const r = await admin.post(`/api/conversations/${mailConversation}/messages`, { text: 'Replacement on its way.', subject: 'Your replacement kettle', cc: ['Carl@Example.test', 'carl@example.test'] });
     expect(r.status).toBe(201);
-    expect(r.body.metadata.email).toEqual({ subject: 'Your replacement kettle', cc: ['carl@example.test'] });
+    expect(r.body.metadata.emailReply).toEqual({ subject: 'Your replacement kettle', cc: ['carl@example.test'] });
     const sent = await eventually(async () => outbox.find((m) => m.raw.includes(r.body.id)));
     const mail = await simpleParser(sent.raw);
     expect(mail.subject).toBe('Your replacement kettle');

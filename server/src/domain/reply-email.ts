@@ -2,7 +2,7 @@ import type { InboxKind } from '@switchboard/channels';
 import { AppError } from '../lib/errors.ts';
 
 /**
- * An email reply's own Subject and Cc, as the agent wrote them. Kept in the message's `metadata.email`
+ * An email reply's own Subject and Cc, as the agent wrote them. Kept in the message's `metadata.emailReply`
  * (so a retry sends the same mail) and handed to the email adapter as `OutboundMessage.subject` / `cc`.
  * `cc` set (even empty) replaces the Cc the conversation's participants would get.
  */
@@ -19,15 +19,15 @@ export function assertEmailFieldsAllowed(kind: InboxKind | undefined, email: Rep
   throw new AppError('validation_failed', why, { fieldErrors: Object.fromEntries(fields.map((f) => [f, ['Email conversations only']])) });
 }
 
-/** The `metadata.email` of a stored reply (nothing when the agent set neither). */
-export function replyEmailMetadata(email: ReplyEmail | undefined): { email: { subject?: string; cc?: string[] } } | Record<string, never> {
+/** The `metadata.emailReply` of a stored reply (nothing when the agent set neither). */
+export function replyEmailMetadata(email: ReplyEmail | undefined): { emailReply: { subject?: string; cc?: string[] } } | Record<string, never> {
   if (!email || (email.subject === undefined && email.cc === undefined)) return {};
-  return { email: { ...(email.subject !== undefined ? { subject: email.subject } : {}), ...(email.cc !== undefined ? { cc: [...new Set(email.cc)] } : {}) } };
+  return { emailReply: { ...(email.subject !== undefined ? { subject: email.subject } : {}), ...(email.cc !== undefined ? { cc: [...new Set(email.cc)] } : {}) } };
 }
 
 /** A stored reply's Subject and Cc for the email adapter (`OutboundMessage.subject` / `cc`). */
 export function replyEmailOf(metadata: unknown): { subject: string | null; cc: string[] | null } {
-  const e = (metadata as { email?: unknown } | null)?.email;
+  const e = (metadata as { emailReply?: unknown } | null)?.emailReply;
   if (!e || typeof e !== 'object') return { subject: null, cc: null };
   const { subject, cc } = e as Record<string, unknown>;
   return {

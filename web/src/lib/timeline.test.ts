@@ -46,7 +46,7 @@ describe('timeline', () => {
       { id: `${local.key}:0`, name: 'invoice.pdf', contentType: 'application/pdf', size: 8, url: '', error: null },
       { id: `${local.key}:1`, name: 'blob', contentType: 'application/octet-stream', size: 3, url: '', error: null },
     ]);
-    expect(local.message.metadata).toEqual({ email: { subject: 'Re: Invoice', cc: ['bea@example.test'] } });
+    expect(local.message.metadata).toEqual({ emailReply: { subject: 'Re: Invoice', cc: ['bea@example.test'] } });
     const failed = failLocal(addLocal([], local), local.key, 'Payload too large');
     expect(failed[0]!.local).toEqual({ state: 'failed', error: 'Payload too large', draft: { text: 'See attached', subject: 'Re: Invoice', cc: ['bea@example.test'], files } });
     // The server's message (with stored files) replaces the placeholder.

@@ -60,7 +60,7 @@ export function optimisticEntry(input: {
 }): TimelineEntry {
   const key = `local:${++counter}`;
   const files = input.files ?? [];
-  const email = input.subject !== undefined || input.cc !== undefined ? { email: { ...(input.subject !== undefined ? { subject: input.subject } : {}), ...(input.cc ? { cc: input.cc } : {}) } } : {};
+  const email = input.subject !== undefined || input.cc !== undefined ? { emailReply: { ...(input.subject !== undefined ? { subject: input.subject } : {}), ...(input.cc ? { cc: input.cc } : {}) } } : {};
   return {
     key,
     local: { state: 'sending', draft: { text: input.text, subject: input.subject, cc: input.cc, files } },
