@@ -13,6 +13,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import { launchPage, type Page } from './support/browser.ts';
+import { signIn } from './support/console-session.ts';
 import { mailWithFiles } from './support/email.ts';
 import { startSmtpReceiver, type RelayedMail } from './support/smtp-receiver.ts';
 import { ensureConsoleBuilt, freePort, startServerProcess, type ServerProcess } from './support/start-process.ts';
@@ -89,12 +90,7 @@ describe('the console composer and contact panel', () => {
     page = await launchPage();
     await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
     await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
-    await page.goto(`${server.url}/login`);
-    await page.waitFor(`document.querySelector('#login-email')`, 'the login form');
-    await page.fill('#login-email', OWNER.email);
-    await page.fill('#login-password', OWNER.password);
-    await page.click('form button[type=submit]');
-    await page.waitFor(`location.pathname === '/' && document.querySelector('.live.online')`, 'the live inbox');
+    await signIn(page, server.url, OWNER.email, OWNER.password);
   }, 300_000);
 
   afterAll(async () => {

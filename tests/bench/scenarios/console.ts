@@ -13,7 +13,8 @@ import { postApiWebhook, setupAdmin, type ApiClient } from '../../support/api.ts
 import { launchPage, type Page } from '../../support/browser.ts';
 import { runStartBuild } from '../../support/start-process.ts';
 import { startAppServer } from '../lib/app-server.ts';
-import { percentile } from '../lib/load.ts';
+import { sequentialRow, sizeRow } from '../lib/rows.ts';
+import { runSequential } from '../lib/sequential.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
 
 const MESSAGES = Number(process.env.BENCH_CONSOLE_MESSAGES ?? 100);
@@ -43,20 +44,15 @@ async function bundleRow(page: Page, url: string, admin: ApiClient, opts: BenchO
     gzip += gzipSync(bytes, { level: 9 }).length;
   }
   opts.log(`console initial JS: ${scripts.length} files, ${(gzip / 1000).toFixed(1)} kB gzip`);
-  return {
-    id: 'console-initial-js',
-    scenario: 'Console initial JS for / (inbox)',
-    store: '-',
-    messages: 0,
-    seconds: 0,
-    rate: 0,
-    baseline: null,
-    p50Ms: null,
-    p95Ms: null,
-    errors: scripts.length === 0 ? 1 : 0,
-    sizeKb: gzip / 1000,
-    notes: `${scripts.length} JS files fetched by a signed-in load of / until the inbox is live; minified ${(raw / 1000).toFixed(1)} kB, gzip -9 ${(gzip / 1000).toFixed(1)} kB; goal ≤ ${BUNDLE_GOAL_KB} kB`,
-  };
+  return sizeRow(
+    {
+      id: 'console-initial-js',
+      scenario: 'Console initial JS for / (inbox)',
+      notes: `${scripts.length} JS files fetched by a signed-in load of / until the inbox is live; minified ${(raw / 1000).toFixed(1)} kB, gzip -9 ${(gzip / 1000).toFixed(1)} kB; goal ≤ ${BUNDLE_GOAL_KB} kB`,
+    },
+    gzip,
+    scripts.length === 0 ? 1 : 0,
+  );
 }
 
 /** In the page: stamps when a timeline message containing a pending marker appears. */
@@ -111,34 +107,14 @@ async function latencyRow(store: StorageMode, opts: BenchOptions, bundle: boolea
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
-    for (let i = 0; i < WARMUP; i++) await once(i);
     opts.log(`console latency (${store}): ${MESSAGES} messages, one in flight`);
-    const latencies: number[] = [];
-    let errors = 0;
-    const began = performance.now();
-    for (let i = WARMUP; i < WARMUP + MESSAGES; i++) {
-      try {
-        latencies.push(await once(i));
-      } catch (err) {
-        errors++;
-        opts.log(`  error: ${String(err)}`);
-      }
-    }
-    const seconds = (performance.now() - began) / 1000;
+    const result = await runSequential(MESSAGES, WARMUP, once, opts.log);
     if (page.errors.length) opts.log(`  page errors: ${page.errors.join('; ')}`);
-    rows.push({
-      id: `console-latency/${store}`,
-      scenario: 'API webhook → open console tab',
-      store,
-      messages: MESSAGES,
-      seconds,
-      rate: MESSAGES / seconds,
-      baseline: null,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      errors,
-      notes: `signed POST /webhooks/api → the message rendered in the conversation open in headless Chromium (page stamp by MutationObserver), one in flight, ${WARMUP} warm-up msgs; BENCH_CONSOLE_MESSAGES=${MESSAGES}`,
-    });
+    rows.push(sequentialRow(
+      { id: `console-latency/${store}`, scenario: 'API webhook → open console tab', store, notes: `signed POST /webhooks/api → the message rendered in the conversation open in headless Chromium (page stamp by MutationObserver), one in flight, ${WARMUP} warm-up msgs; BENCH_CONSOLE_MESSAGES=${MESSAGES}` },
+      result,
+      MESSAGES,
+    ));
     return rows;
   } finally {
     await page?.close();

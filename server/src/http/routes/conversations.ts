@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { normalizeEmail } from '@switchboard/channels';
+import { emailAddressSchema } from '@switchboard/channels';
 import { MAX_OUTBOUND_ATTACHMENTS } from '../../domain/message-service.ts';
 import { requireAuth } from '../middleware/auth.ts';
 import { body, err, errorResponses, json, router, security } from '../openapi.ts';
@@ -72,17 +72,7 @@ const Template = z
   })
   .openapi('MessageTemplate', { description: 'An approved WhatsApp message template; allowed outside the 24-hour reply window' });
 
-const EmailAddress = z
-  .string()
-  .max(320)
-  .transform((v, ctx) => {
-    const address = normalizeEmail(v);
-    if (!address) {
-      ctx.addIssue({ code: 'custom', message: `Not a valid email address: ${v.slice(0, 100)}` });
-      return z.NEVER;
-    }
-    return address;
-  });
+const EmailAddress = emailAddressSchema((v) => `Not a valid email address: ${v.slice(0, 100)}`);
 
 const Reply = z
   .object({
