@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTwilioFake, twilioInboundParams, type TwilioFake } from '@switchboard/channels/testing';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import { launchPage, type Page } from './support/browser.ts';
 import { signIn } from './support/console-session.ts';
 import { mailWithFiles } from './support/email.ts';
 import { startSmtpReceiver, type RelayedMail } from './support/smtp-receiver.ts';
+import { createTwilioInbox, postTwilioWebhook } from './support/twilio.ts';
 import { ensureConsoleBuilt, freePort, startServerProcess, type ServerProcess } from './support/start-process.ts';
 import { eventually, startReceiver } from './support/webhook-receiver.ts';
 
@@ -35,6 +37,7 @@ describe('the console composer and contact panel', () => {
   let admin: ApiClient;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
+  let twilio: TwilioFake;
   let smtpInboundPort: number;
   let shop: { id: string; publicToken: string };
   let mail: { id: string; publicToken: string };
@@ -76,6 +79,7 @@ describe('the console composer and contact panel', () => {
     await ensureConsoleBuilt();
     receiver = await startReceiver();
     smtp = await startSmtpReceiver(undefined, async (m) => void outbox.push(m));
+    twilio = await startTwilioFake();
     smtpInboundPort = await freePort();
     server = await startServerProcess({
       SWITCHBOARD_DATA_DIR: join(root, 'data'),
@@ -98,6 +102,7 @@ describe('the console composer and contact panel', () => {
     await server?.stop();
     await receiver?.close();
     await smtp?.close();
+    await twilio?.close();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -230,8 +235,30 @@ describe('the console composer and contact panel', () => {
     expect(receiver.requests.length).toBe(before);
   });
 
+  it('an SMS reply counts characters and segments: GSM-7 160/153 with doubled extension characters, else UCS-2 70/67', async () => {
+    const sms = await createTwilioInbox(admin, twilio, 'sms');
+    expect((await postTwilioWebhook(server.url, sms, twilioInboundParams({ from: '+4917012345678', body: 'Hallo, ist mein Paket unterwegs?' }))).status).toBe(200);
+    await open((await conversationOf(sms.id)).id);
+    expect(await page.evaluate(`document.querySelector('#composer-subject')`)).toBeNull();
+    const counter = async (text: string) => {
+      await page.fill('#composer-text', text);
+      return page.evaluate<string>(`document.querySelector('#composer-sms')?.textContent.trim()`);
+    };
+    expect(await counter('Hello')).toBe('5 characters · 1 SMS (GSM-7) · 155 left');
+    expect(await counter('a'.repeat(155) + '€€€')).toBe('161 characters · 2 SMS (GSM-7) · 145 left');
+    expect(await counter('Grüße 🙂')).toBe('8 characters · 1 SMS (UCS-2) · 62 left');
+    expect(await counter('ł'.repeat(71))).toBe('71 characters · 2 SMS (UCS-2) · 63 left');
+    await screenshot('compose-sms');
+    // A private note is not an SMS: no counter.
+    await page.evaluate(`document.querySelector('.modes input[value=note]').click()`);
+    await page.waitFor(`!document.querySelector('#composer-sms')`, 'no counter on a note');
+    await page.evaluate(`document.querySelector('.modes input[value=message]').click()`);
+    await page.fill('#composer-text', '');
+  });
+
   it("edits the contact's name, company, attributes and identities, and they survive a reload", async () => {
     const conversation = await conversationOf(shop.id);
+    await open(conversation.id);
     await page.fill('#contact-name', 'Max M. Mustermann');
     await page.fill('#contact-company', 'Muster GmbH');
     await page.evaluate(`document.querySelector('#contact-name').form.requestSubmit()`);
