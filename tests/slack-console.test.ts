@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextSlackTs, slackEnvelope, slackMessageEvent, slackRequestHeaders, startSlackFake, TEST_SLACK_SIGNING_SECRET, type SlackFake } from '@switchboard/channels/testing';
 import { setupAdmin, type ApiClient } from './support/api.ts';
 import { launchPage, type Page } from './support/browser.ts';
+import { signIn } from './support/console-session.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 import { eventually } from './support/webhook-receiver.ts';
 
@@ -42,12 +43,7 @@ describe('a Slack thread in the console', () => {
     ).body;
     page = await launchPage();
     await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
-    await page.goto(`${server.url}/login`);
-    await page.waitFor(`document.querySelector('#login-email')`, 'the login form');
-    await page.fill('#login-email', OWNER.email);
-    await page.fill('#login-password', OWNER.password);
-    await page.click('form button[type=submit]');
-    await page.waitFor(`location.pathname === '/' && document.querySelector('.live.online')`, 'the live inbox');
+    await signIn(page, server.url, OWNER.email, OWNER.password);
   }, 300_000);
 
   afterAll(async () => {

@@ -261,6 +261,13 @@ export interface OutboundMessage {
   participants?: Array<{ name: string | null; identities: NormalizedIdentity[] }>;
   /** Send this template instead of `text` (only for adapters with `supportsTemplates`). */
   template?: OutboundTemplate | null;
+  /** Email only: the agent's Subject for this reply (default: `Re: <conversation subject>`). */
+  subject?: string | null;
+  /**
+   * Email only: the Cc addresses the agent chose for this reply (normalized). When set (even empty) it replaces
+   * the Cc taken from `participants`; absent: the conversation's other customers are copied.
+   */
+  cc?: string[] | null;
 }
 
 export interface SendResult {

@@ -22,11 +22,12 @@ import { rawPgBaseline } from './scenarios/raw-pg-baseline.ts';
 import { imapBackfill } from './scenarios/imap-backfill.ts';
 import { widget } from './scenarios/widget.ts';
 import { largeMail } from './scenarios/large-mail.ts';
+import { consoleUi } from './scenarios/console.ts';
 import { cpuTable, markdownTable, sizeTable, textTable } from './table.ts';
 import type { BenchOptions, BenchRow, Scenario } from './types.ts';
 
 /** Baseline first: other rows' ratios refer to it. Add new scenarios here. */
-const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill, largeMail, widget];
+const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill, largeMail, widget, consoleUi];
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const root = fileURLToPath(new URL('../..', import.meta.url));

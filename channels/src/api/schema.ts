@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { normalizeEmail, normalizePhone } from '../util/normalize.ts';
+import { emailAddressSchema } from '../util/email-schema.ts';
+import { normalizePhone } from '../util/normalize.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -28,17 +29,7 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
-const email = z
-  .string()
-  .max(320)
-  .transform((v, ctx) => {
-    const normalized = normalizeEmail(v);
-    if (!normalized) {
-      ctx.addIssue({ code: 'custom', message: 'invalid email address' });
-      return z.NEVER;
-    }
-    return normalized;
-  });
+const email = emailAddressSchema();
 
 const phone = z
   .string()

@@ -72,6 +72,25 @@ describe('api adapter: send', () => {
     });
   });
 
+  it("sends the agent's files base64-encoded (contentBase64), byte for byte", async () => {
+    const ctx = await fakeContext();
+    fake?.respondWith(200, '{}');
+    const bytes = new Uint8Array([0, 1, 2, 127, 128, 254, 255]);
+    // A view into a larger buffer: only its own bytes are sent.
+    const view = new Uint8Array([9, 9, ...bytes, 9]).subarray(2, 2 + bytes.length);
+    const attachments = [
+      { name: 'dump.bin', contentType: 'application/octet-stream', size: 7, content: view },
+      { name: 'remote.pdf', contentType: 'application/pdf', size: 10, url: 'https://files.example/remote.pdf' },
+    ];
+    await apiAdapter.send({ ...message, attachments }, ctx);
+    const body = JSON.parse(fake?.requests[0]?.body ?? '') as ApiWebhookBody;
+    expect(body.message.attachments).toEqual([
+      { name: 'dump.bin', contentType: 'application/octet-stream', size: 7, contentBase64: 'AAECf4D+/w==' },
+      { name: 'remote.pdf', contentType: 'application/pdf', size: 10, url: 'https://files.example/remote.pdf' },
+    ]);
+    expect(new Uint8Array(Buffer.from(body.message.attachments[0]!.contentBase64!, 'base64'))).toEqual(bytes);
+  });
+
   it('falls back to our message id when the response has no string id', async () => {
     const ctx = await fakeContext();
     for (const body of ['', 'OK', '{"id":123}', '[]']) {

@@ -5,6 +5,23 @@ import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signApiPayload } from 
 
 export const MESSAGE_CREATED = 'message.created';
 
+/** A file of the reply as the integrator receives it: the bytes base64-encoded, like inbound `contentBase64`. */
+export interface ApiWebhookAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+  /** The file's bytes, base64 (standard alphabet, padded). */
+  contentBase64?: string;
+  /** Only for a file without bytes at hand: where to download it. */
+  url?: string;
+}
+
+function webhookAttachment(a: OutboundMessage['attachments'][number]): ApiWebhookAttachment {
+  const base = { name: a.name, contentType: a.contentType, size: a.size };
+  if (a.content) return { ...base, size: a.content.byteLength, contentBase64: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength).toString('base64') };
+  return a.url ? { ...base, url: a.url } : base;
+}
+
 export interface ApiWebhookBody {
   event: typeof MESSAGE_CREATED;
   message: {
@@ -20,7 +37,7 @@ export interface ApiWebhookBody {
     text: string;
     html: string | null;
     author: { name: string } | null;
-    attachments: OutboundMessage['attachments'];
+    attachments: ApiWebhookAttachment[];
     inReplyTo: string | null;
     createdAt: string;
   };
@@ -48,7 +65,7 @@ export function buildWebhookBody(msg: OutboundMessage, ctx: AdapterContext): Api
       text: msg.text,
       html: msg.html ?? null,
       author: msg.author,
-      attachments: msg.attachments,
+      attachments: msg.attachments.map(webhookAttachment),
       inReplyTo: msg.inReplyTo?.providerMessageId ?? null,
       createdAt: ctx.now().toISOString(),
     },

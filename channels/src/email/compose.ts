@@ -73,11 +73,9 @@ export async function composeEmail(
   const to = emailOf(msg.contact.identities);
   if (!to) throw new ChannelError('invalid_recipient', 'Contact has no email address', { transient: false });
   const ours = credentials.fromAddress;
-  const cc = [
-    ...new Set(
-      (msg.participants ?? []).map((p) => emailOf(p.identities)).filter((a): a is string => a !== undefined && a !== to && a !== ours),
-    ),
-  ];
+  // The agent's own Cc list replaces the participants' (an address removed in the composer is not copied).
+  const ccCandidates = msg.cc ? msg.cc.map((a) => normalizeEmail(a) ?? undefined) : (msg.participants ?? []).map((p) => emailOf(p.identities));
+  const cc = [...new Set(ccCandidates.filter((a): a is string => a !== undefined && a !== to && a !== ours))];
   const messageId = outboundMessageId(msg.id, ours);
   const inReplyTo = normalizeMessageId(msg.inReplyTo?.providerMessageId);
   const refs = (msg.references ?? []).map((r) => normalizeMessageId(r)).filter((r): r is string => r !== undefined && r !== messageId);
@@ -85,7 +83,8 @@ export async function composeEmail(
   const references = capReferences([...new Set(refs)]);
   const fromName = credentials.fromName;
   const displayName = msg.author?.name ? (fromName ? `${msg.author.name} (${fromName})` : msg.author.name) : fromName;
-  const subject = replySubject(msg.conversation.subject, Boolean(inReplyTo || references.length), fromName ?? 'Your request');
+  const chosen = msg.subject?.replace(/[\r\n]+/g, ' ').trim();
+  const subject = chosen || replySubject(msg.conversation.subject, Boolean(inReplyTo || references.length), fromName ?? 'Your request');
   // Tokens outside dot-atom-safe characters would make an invalid address: no Reply-To then (threading still works).
   const replyTo = msg.replyToken && /^[A-Za-z0-9_-]{1,128}$/.test(msg.replyToken) ? replyAddress(ours, msg.replyToken) : undefined;
 

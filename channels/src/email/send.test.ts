@@ -123,6 +123,27 @@ describe('sendEmail: the mail on the wire', () => {
     expect(mail.replyTo).toBeUndefined();
   });
 
+  it("sends the agent's own Subject and Cc: the Cc replaces the participants', envelope included", async () => {
+    const ctx = await smtpContext();
+    await sendEmail(reply({ subject: 'New order, new subject', cc: ['Carl@Example.org', 'ada@example.com', 'support@support.example', 'carl@example.org'] }), ctx);
+    const [sent] = smtp?.messages ?? [];
+    // The contact (To) and our own address are never copied; duplicates collapse; Bea (a participant) was removed.
+    expect(sent?.to).toEqual(['ada@example.com', 'carl@example.org']);
+    const mail = await simpleParser(sent?.raw ?? Buffer.alloc(0));
+    expect(mail.subject).toBe('New order, new subject');
+    expect(mail.cc).toMatchObject({ value: [{ address: 'carl@example.org' }] });
+  });
+
+  it('an empty Cc list copies nobody; a blank subject falls back to Re: <conversation subject>', async () => {
+    const ctx = await smtpContext();
+    await sendEmail(reply({ subject: '  ', cc: [] }), ctx);
+    const [sent] = smtp?.messages ?? [];
+    expect(sent?.to).toEqual(['ada@example.com']);
+    const mail = await simpleParser(sent?.raw ?? Buffer.alloc(0));
+    expect(mail.cc).toBeUndefined();
+    expect(mail.subject).toBe('Re: Order #1234');
+  });
+
   it('words the subject: no doubled Re:, no Re: on a first message, fromName when empty', () => {
     expect(replySubject('RE: Invoice', true, 'Acme')).toBe('RE: Invoice');
     expect(replySubject('Invoice', true, 'Acme')).toBe('Re: Invoice');

@@ -11,6 +11,7 @@ export {
   type FetchOptions,
 } from './http.ts';
 export { normalizeEmail, normalizePhone, type CountryCode } from './normalize.ts';
+export { emailAddressSchema } from './email-schema.ts';
 export { htmlToText } from './text.ts';
 export { formatZodError, malformed } from './errors.ts';
 export { signedRequestKey } from './replay.ts';

@@ -132,6 +132,16 @@ export interface AttachmentDto {
   error: string | null;
 }
 
+/** What an agent may attach to one reply or note (GET /api/session `limits`; the server enforces the same). */
+export interface ComposeLimitsDto {
+  /** Largest single file, in bytes. */
+  attachmentMaxBytes: number;
+  /** All files of one message together, in bytes. */
+  messageAttachmentsMaxBytes: number;
+  /** Files per message. */
+  messageAttachmentsMaxCount: number;
+}
+
 export interface MessageDto {
   id: string;
   conversationId: string;

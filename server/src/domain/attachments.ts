@@ -58,6 +58,11 @@ export class AttachmentService {
     this.#links = links;
   }
 
+  /** The largest file storage keeps (ATTACHMENT_MAX_BYTES). */
+  get maxBytes(): number {
+    return this.#files.maxBytes;
+  }
+
   /** GET the file: through the inbox's adapter when it knows how (auth, media ids), else the plain URL. */
   #download(a: { sourceUrl: string; message: { inbox: InboxForAdapter } }): Promise<Response> {
     const adapter = this.#channels?.adapterFor(a.message.inbox.kind);

@@ -18,6 +18,8 @@ import { assertReplyAllowed, templateOf } from './reply-window.ts';
 import { contactsRepo } from '../repositories/contacts.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import { assertNotOptedOut } from './consent.ts';
+import { assertEmailFieldsAllowed, replyEmailMetadata, type ReplyEmail } from './reply-email.ts';
+import type { ComposeLimitsDto } from '../contracts/dto.ts';
 
 export interface ComposeInput {
   text?: string | undefined;
@@ -26,10 +28,14 @@ export interface ComposeInput {
   attachments?: Array<{ name: string; contentType: string; content: Uint8Array }> | undefined;
   /** Replies only: an approved message template (WhatsApp), sent instead of free text and allowed outside the reply window. */
   template?: OutboundTemplate | undefined;
+  /** Email replies only: the agent's Subject and Cc (400 on other channels). */
+  email?: ReplyEmail | undefined;
 }
 
 /** Everything an agent attaches to one message, together. */
 export const MAX_OUTBOUND_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+/** Files per message. */
+export const MAX_OUTBOUND_ATTACHMENTS = 10;
 
 export class MessageService {
   readonly #store: Store;
@@ -56,6 +62,15 @@ export class MessageService {
     if (!c) throw notFound('Conversation');
     await assertInboxVisible(this.#store.prisma, actor, c.inboxId);
     return c;
+  }
+
+  /** What an agent may attach (the console checks files against it before sending; the server enforces it). */
+  limits(): ComposeLimitsDto {
+    return {
+      attachmentMaxBytes: Math.min(this.#attachments.maxBytes, MAX_OUTBOUND_ATTACHMENT_BYTES),
+      messageAttachmentsMaxBytes: MAX_OUTBOUND_ATTACHMENT_BYTES,
+      messageAttachmentsMaxCount: MAX_OUTBOUND_ATTACHMENTS,
+    };
   }
 
   /** Newest first; `cursor` pages back in time. */
@@ -88,10 +103,11 @@ export class MessageService {
     const text = input.text?.trim() || (html ? htmlToText(html) : '') || (template ? `Template ${template.name} (${template.language})` : '');
     const uploads = input.attachments ?? [];
     if (!text && uploads.length === 0) throw new AppError('validation_failed', 'A message needs text, html or attachments', { fieldErrors: { text: ['Required'] } });
-    const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
-    if (total > MAX_OUTBOUND_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `Attachments are limited to ${MAX_OUTBOUND_ATTACHMENT_BYTES} bytes per message`);
+    this.#assertSizes(uploads);
     const visible = await this.#visibleConversation(actor, conversationId);
+    const email = kind === 'message' ? input.email : undefined;
     if (kind === 'message') {
+      if (email) assertEmailFieldsAllowed((await inboxesRepo.byId(this.#store.prisma, visible.inboxId))?.kind, email);
       await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, template);
       await this.#assertReachable(visible);
     }
@@ -113,7 +129,7 @@ export class MessageService {
         text,
         html,
         deliveryStatus: kind === 'message' ? 'queued' : null,
-        ...(template ? { metadata: { template: JSON.parse(JSON.stringify(template)) as Prisma.InputJsonObject } } : {}),
+        ...(template || email ? { metadata: { ...(template ? { template: JSON.parse(JSON.stringify(template)) as Prisma.InputJsonObject } : {}), ...replyEmailMetadata(email) } } : {}),
         createdAt: now,
         attachments: files.flatMap((f) => (f.storageKey ? [{ name: f.name, contentType: f.contentType, size: f.size, storageKey: f.storageKey }] : [])),
       });
@@ -132,6 +148,15 @@ export class MessageService {
       await recordEvent(tx, actor, 'message.created', audience, { message: toMessageDto(message), conversation: toConversationDto(conversation) });
       return toMessageDto(message);
     });
+  }
+
+  /** Over a limit: 413 payload_too_large, nothing stored (a file over the storage limit is never dropped silently). */
+  #assertSizes(uploads: ReadonlyArray<{ name: string; content: Uint8Array }>): void {
+    const limits = this.limits();
+    const big = uploads.find((f) => f.content.byteLength > limits.attachmentMaxBytes);
+    if (big) throw new AppError('payload_too_large', `"${big.name}" is larger than the limit of ${limits.attachmentMaxBytes} bytes per file`, { name: big.name, size: big.content.byteLength, limit: limits.attachmentMaxBytes });
+    const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
+    if (total > limits.messageAttachmentsMaxBytes) throw new AppError('payload_too_large', `Attachments are limited to ${limits.messageAttachmentsMaxBytes} bytes per message`, { size: total, limit: limits.messageAttachmentsMaxBytes });
   }
 
   /** Puts a failed outbound message back in the queue. */

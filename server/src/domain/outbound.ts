@@ -14,6 +14,7 @@ import { threadOf } from './outbound-thread.ts';
 import type { AttachmentService } from './attachments.ts';
 import { adapterContext } from './adapter-context.ts';
 import { templateOf } from './reply-window.ts';
+import { replyEmailOf } from './reply-email.ts';
 import type { MediaLinks } from './media-links.ts';
 import { optedOutReason, optedOutRecipient } from './consent.ts';
 import { nextStatus } from './delivery-status.ts';
@@ -95,6 +96,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
       attachments: await outboundAttachments(message.attachments, this.#d.attachments, this.#d.links),
       ...(await threadOf(store, inbox.kind, conversation)),
       template: templateOf(message.metadata),
+      ...(inbox.kind === 'email' ? replyEmailOf(message.metadata) : {}),
     };
     try {
       const result = await adapter.send(outbound, ctx);

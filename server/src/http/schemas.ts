@@ -93,6 +93,14 @@ export const MessageSchema = z
   })
   .openapi('Message');
 
+export const ComposeLimitsSchema = z
+  .object({
+    attachmentMaxBytes: z.number().int().openapi({ description: 'Largest single file an agent may attach (bytes)' }),
+    messageAttachmentsMaxBytes: z.number().int().openapi({ description: 'All files of one reply or note together (bytes)' }),
+    messageAttachmentsMaxCount: z.number().int().openapi({ description: 'Files per reply or note' }),
+  })
+  .openapi('ComposeLimits', { description: 'What an agent may attach; larger files are refused with 413 payload_too_large' });
+
 export const IdentitySchema = z
   .object({ id: Uuid, kind: IdentityKindSchema, address: z.string(), verified: z.boolean(), optedOutAt: z.string().nullable() })
   .openapi('ContactIdentity');

@@ -13,7 +13,8 @@ import type { StorageMode } from '@switchboard/db/testing';
 import { setupAdmin } from '../../support/api.ts';
 import { repoRoot, runStartBuild } from '../../support/start-process.ts';
 import { startAppServer } from '../lib/app-server.ts';
-import { percentile } from '../lib/load.ts';
+import { sequentialRow, sizeRow } from '../lib/rows.ts';
+import { runSequential } from '../lib/sequential.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
 
 const MESSAGES = Number(process.env.BENCH_WIDGET_MESSAGES ?? 200);
@@ -24,20 +25,10 @@ function bundleRow(opts: BenchOptions): BenchRow {
   const js = readFileSync(join(repoRoot, 'web/build/widget.js'));
   const gzip = gzipSync(js, { level: 9 }).length;
   opts.log(`widget bundle: ${(gzip / 1000).toFixed(1)} kB gzip (build step ${ms} ms)`);
-  return {
-    id: 'widget-bundle',
-    scenario: 'widget.js (chat widget)',
-    store: '-',
-    messages: 0,
-    seconds: 0,
-    rate: 0,
-    baseline: null,
-    p50Ms: null,
-    p95Ms: null,
-    errors: 0,
-    sizeKb: gzip / 1000,
-    notes: `minified ${(js.length / 1000).toFixed(1)} kB, gzip -9 ${(gzip / 1000).toFixed(1)} kB; goal ≤ 40 kB`,
-  };
+  return sizeRow(
+    { id: 'widget-bundle', scenario: 'widget.js (chat widget)', notes: `minified ${(js.length / 1000).toFixed(1)} kB, gzip -9 ${(gzip / 1000).toFixed(1)} kB; goal ≤ 40 kB` },
+    gzip,
+  );
 }
 
 function connected<S extends Socket>(socket: S, ready: string): Promise<S> {
@@ -91,33 +82,13 @@ async function latencyRow(store: StorageMode, opts: BenchOptions): Promise<Bench
         });
       });
     };
-    for (let i = 0; i < WARMUP; i++) await once(i);
     opts.log(`widget latency (${store}): ${MESSAGES} messages, one in flight`);
-    const latencies: number[] = [];
-    let errors = 0;
-    const began = performance.now();
-    for (let i = WARMUP; i < WARMUP + MESSAGES; i++) {
-      try {
-        latencies.push(await once(i));
-      } catch (err) {
-        errors++;
-        opts.log(`  error: ${String(err)}`);
-      }
-    }
-    const seconds = (performance.now() - began) / 1000;
-    return {
-      id: `widget-latency/${store}`,
-      scenario: 'Widget visitor → agent (Socket.IO)',
-      store,
-      messages: MESSAGES,
-      seconds,
-      rate: MESSAGES / seconds,
-      baseline: null,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      errors,
-      notes: `one visitor, one agent socket, one message in flight (latency from emit to the agent's message.created), ${WARMUP} warm-up msgs; BENCH_WIDGET_MESSAGES=${MESSAGES}`,
-    };
+    const result = await runSequential(MESSAGES, WARMUP, once, opts.log);
+    return sequentialRow(
+      { id: `widget-latency/${store}`, scenario: 'Widget visitor → agent (Socket.IO)', store, notes: `one visitor, one agent socket, one message in flight (latency from emit to the agent's message.created), ${WARMUP} warm-up msgs; BENCH_WIDGET_MESSAGES=${MESSAGES}` },
+      result,
+      MESSAGES,
+    );
   } finally {
     visitor?.close();
     agent?.close();

@@ -3,15 +3,18 @@
 import type {
   CannedResponseDto,
   ColleagueDto,
+  ComposeLimitsDto,
   ContactDto,
   ConversationDto,
   ConversationReadDto,
   ConversationStatus,
   ErrorBody,
+  IdentityKind,
   InboxDto,
   LabelDto,
   MessageDto,
   Page,
+  ParticipantDto,
   Priority,
   TeamDto,
   UnreadCountsDto,
@@ -57,6 +60,8 @@ export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
 export interface SessionInfo {
   user: UserDto;
   csrfToken: string | null;
+  /** What an agent may attach (the server's limits). */
+  limits: ComposeLimitsDto;
 }
 
 export const api = {
@@ -70,11 +75,15 @@ export const api = {
   conversation: (id: string) => request<ConversationDto>('GET', `/conversations/${id}`),
   updateConversation: (id: string, patch: ConversationPatch) => request<ConversationDto>('PATCH', `/conversations/${id}`, patch),
   messages: (id: string, limit = 100) => request<Page<MessageDto>>('GET', `/conversations/${id}/messages?limit=${limit}`),
-  reply: (id: string, text: string) => request<MessageDto>('POST', `/conversations/${id}/messages`, { text }),
-  note: (id: string, text: string) => request<MessageDto>('POST', `/conversations/${id}/notes`, { text }),
+  reply: (id: string, body: ComposeBody) => request<MessageDto>('POST', `/conversations/${id}/messages`, body),
+  note: (id: string, body: ComposeBody) => request<MessageDto>('POST', `/conversations/${id}/notes`, body),
+  participants: (id: string) => request<{ items: ParticipantDto[] }>('GET', `/conversations/${id}/participants`),
   retry: (messageId: string) => request<MessageDto>('POST', `/messages/${messageId}/retry`),
   contact: (id: string) => request<ContactDto>('GET', `/contacts/${id}`),
-  updateContact: (id: string, patch: { name?: string | null; company?: string | null }) => request<ContactDto>('PATCH', `/contacts/${id}`, patch),
+  updateContact: (id: string, patch: { name?: string | null; company?: string | null; attributes?: Record<string, unknown> }) =>
+    request<ContactDto>('PATCH', `/contacts/${id}`, patch),
+  addIdentity: (id: string, identity: { kind: IdentityKind; address: string }) => request<ContactDto>('POST', `/contacts/${id}/identities`, identity),
+  removeIdentity: (id: string, identityId: string) => request<void>('DELETE', `/contacts/${id}/identities/${identityId}`),
   contactConversations: (id: string) => request<Page<ConversationDto>>('GET', `/contacts/${id}/conversations?limit=20`),
   users: () => request<ColleagueDto[]>('GET', '/users'),
   teams: () => request<TeamDto[]>('GET', '/teams'),
@@ -87,6 +96,14 @@ export const api = {
   unreadCounts: () => request<UnreadCountsDto>('GET', '/conversations/unread-counts'),
   seen: (id: string) => request<{ updated: number }>('POST', `/conversations/${id}/seen`),
 };
+
+/** A reply or note: text and files; email replies also their Subject and Cc. */
+export interface ComposeBody {
+  text?: string;
+  subject?: string;
+  cc?: string[];
+  attachments?: Array<{ name: string; contentType: string; contentBase64: string }>;
+}
 
 export interface ConversationPatch {
   status?: ConversationStatus;

@@ -1,5 +1,5 @@
 // App-wide session state (Svelte 5 runes). The CSRF token lives in api.ts memory only.
-import type { UserDto } from '@switchboard/server/contracts';
+import type { ComposeLimitsDto, UserDto } from '@switchboard/server/contracts';
 import { api, ApiError, setCsrfToken, type SessionInfo } from './api.ts';
 
 export const session = $state<{
@@ -8,11 +8,14 @@ export const session = $state<{
   needsSetup: boolean;
   user: UserDto | null;
   error: string | null;
-}>({ ready: false, needsSetup: false, user: null, error: null });
+  /** The server's attachment limits (from the session answer). */
+  limits: ComposeLimitsDto | null;
+}>({ ready: false, needsSetup: false, user: null, error: null, limits: null });
 
 export function signedIn(info: SessionInfo): void {
   setCsrfToken(info.csrfToken);
   session.user = info.user;
+  session.limits = info.limits;
   session.needsSetup = false;
 }
 

@@ -39,6 +39,22 @@ describe('timeline', () => {
     expect(l[0]).toMatchObject({ local: { state: 'failed', error: 'Network down' }, message: { text: 'Oops' } });
   });
 
+  it('shows the files of a send at once; a failed send keeps its whole draft for a resend', () => {
+    const files = [new File(['%PDF-1.4'], 'invoice.pdf', { type: 'application/pdf' }), new File([new Uint8Array(3)], 'blob')];
+    const local = optimisticEntry({ conversationId: 'c1', inboxId: 'i', kind: 'message', text: 'See attached', subject: 'Re: Invoice', cc: ['bea@example.test'], files, author });
+    expect(local.message.attachments).toEqual([
+      { id: `${local.key}:0`, name: 'invoice.pdf', contentType: 'application/pdf', size: 8, url: '', error: null },
+      { id: `${local.key}:1`, name: 'blob', contentType: 'application/octet-stream', size: 3, url: '', error: null },
+    ]);
+    expect(local.message.metadata).toEqual({ emailReply: { subject: 'Re: Invoice', cc: ['bea@example.test'] } });
+    const failed = failLocal(addLocal([], local), local.key, 'Payload too large');
+    expect(failed[0]!.local).toEqual({ state: 'failed', error: 'Payload too large', draft: { text: 'See attached', subject: 'Re: Invoice', cc: ['bea@example.test'], files } });
+    // The server's message (with stored files) replaces the placeholder.
+    const stored = msg('s1', { direction: 'out', attachments: [{ id: 'f1', name: 'invoice.pdf', contentType: 'application/pdf', size: 8, url: '/api/attachments/f1', error: null }] });
+    const done = confirmLocal(addLocal([], local), local.key, stored);
+    expect(done.map((e) => [e.key, e.local, e.message.attachments[0]?.url])).toEqual([['s1', undefined, '/api/attachments/f1']]);
+  });
+
   it('applies delivery updates only to messages it holds', () => {
     const l = fromMessages([msg('a', { deliveryStatus: 'queued' })]);
     expect(updateMessage(l, msg('a', { deliveryStatus: 'failed', deliveryError: '500' }))[0]!.message).toMatchObject({ deliveryStatus: 'failed', deliveryError: '500' });

@@ -5,11 +5,20 @@ import type { MessageDto, RealtimeEvent } from '@switchboard/server/contracts';
 
 export type ComposeMode = 'message' | 'note';
 
+/** What the agent sent, kept on a local entry so that a failed send can go again exactly as it was. */
+export interface OutgoingDraft {
+  text: string;
+  /** Email replies: the Subject and Cc the agent chose. */
+  subject?: string | undefined;
+  cc?: string[] | undefined;
+  files: readonly File[];
+}
+
 export interface TimelineEntry {
   /** The server's message id, or `local:<n>` for a send not yet acknowledged. */
   key: string;
   message: MessageDto;
-  local?: { state: 'sending' | 'failed'; error?: string };
+  local?: { state: 'sending' | 'failed'; error?: string; draft?: OutgoingDraft };
 }
 
 const time = (iso: string) => Date.parse(iso) || 0;
@@ -42,13 +51,19 @@ export function optimisticEntry(input: {
   inboxId: string;
   kind: 'message' | 'note';
   text: string;
+  subject?: string | undefined;
+  cc?: string[] | undefined;
+  /** The files sent with it: shown by name and size until the server has stored them. */
+  files?: readonly File[];
   author: { id: string; name: string };
   now?: Date;
 }): TimelineEntry {
   const key = `local:${++counter}`;
+  const files = input.files ?? [];
+  const email = input.subject !== undefined || input.cc !== undefined ? { emailReply: { ...(input.subject !== undefined ? { subject: input.subject } : {}), ...(input.cc ? { cc: input.cc } : {}) } } : {};
   return {
     key,
-    local: { state: 'sending' },
+    local: { state: 'sending', draft: { text: input.text, subject: input.subject, cc: input.cc, files } },
     message: {
       id: key,
       conversationId: input.conversationId,
@@ -61,8 +76,8 @@ export function optimisticEntry(input: {
       providerMessageId: null,
       deliveryStatus: input.kind === 'message' ? 'queued' : null,
       deliveryError: null,
-      metadata: {},
-      attachments: [],
+      metadata: email,
+      attachments: files.map((f, i) => ({ id: `${key}:${i}`, name: f.name, contentType: f.type || 'application/octet-stream', size: f.size, url: '', error: null })),
       createdAt: (input.now ?? new Date()).toISOString(),
     },
   };
@@ -82,7 +97,7 @@ export function confirmLocal(list: readonly TimelineEntry[], key: string, m: Mes
 }
 
 export function failLocal(list: readonly TimelineEntry[], key: string, error: string): TimelineEntry[] {
-  return list.map((e) => (e.key === key ? { ...e, local: { state: 'failed', error } } : e));
+  return list.map((e) => (e.key === key ? { ...e, local: { ...e.local, state: 'failed', error } } : e));
 }
 
 export function dropLocal(list: readonly TimelineEntry[], key: string): TimelineEntry[] {

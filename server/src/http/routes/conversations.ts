@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { emailAddressSchema } from '@switchboard/channels';
+import { MAX_OUTBOUND_ATTACHMENTS } from '../../domain/message-service.ts';
 import { requireAuth } from '../middleware/auth.ts';
 import { body, err, errorResponses, json, router, security } from '../openapi.ts';
 import { ContactSchema, ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
@@ -46,7 +48,15 @@ const Upload = z
   })
   .openapi('Upload');
 
-const composeFields = { text: z.string().max(100_000).optional(), html: z.string().max(500_000).optional(), attachments: z.array(Upload).max(10).optional() };
+const composeFields = {
+  text: z.string().max(100_000).optional(),
+  html: z.string().max(500_000).optional(),
+  attachments: z
+    .array(Upload)
+    .max(MAX_OUTBOUND_ATTACHMENTS)
+    .optional()
+    .openapi({ description: `At most ${MAX_OUTBOUND_ATTACHMENTS} files; the limits per file and per message are in GET /session \`limits\` (413 payload_too_large above)` }),
+};
 const hasContent = (v: { text?: string | undefined; html?: string | undefined; attachments?: unknown[] | undefined }) => Boolean(v.text?.trim() || v.html?.trim() || v.attachments?.length);
 
 const Compose = z
@@ -62,8 +72,29 @@ const Template = z
   })
   .openapi('MessageTemplate', { description: 'An approved WhatsApp message template; allowed outside the 24-hour reply window' });
 
+const EmailAddress = emailAddressSchema((v) => `Not a valid email address: ${v.slice(0, 100)}`);
+
 const Reply = z
-  .object({ ...composeFields, template: Template.optional() })
+  .object({
+    ...composeFields,
+    template: Template.optional(),
+    subject: z
+      .string()
+      .trim()
+      .min(1)
+      .max(998)
+      .regex(/^[^\r\n]*$/, 'One line')
+      .optional()
+      .openapi({ description: 'Email only: the Subject of this reply (default `Re: <conversation subject>`); 400 on other channels' }),
+    cc: z
+      .array(EmailAddress)
+      .max(50)
+      .optional()
+      .openapi({
+        description:
+          "Email only: the Cc of this reply (replaces the conversation's Cc'd customers, see /participants; [] copies nobody; absent: they are copied); 400 on other channels",
+      }),
+  })
   .refine((v) => hasContent(v) || v.template !== undefined, { message: 'text, html, attachments or template are required', path: ['text'] })
   .refine((v) => !(v.template && v.attachments?.length), { message: 'a template is sent without attachments', path: ['attachments'] })
   .openapi('Reply');
@@ -74,6 +105,7 @@ const composeInput = (v: z.infer<typeof Reply>) => ({
   html: v.html,
   attachments: v.attachments?.map((a) => ({ name: a.name, contentType: a.contentType, content: new Uint8Array(Buffer.from(a.contentBase64, 'base64')) })),
   template: v.template,
+  ...(v.subject !== undefined || v.cc !== undefined ? { email: { subject: v.subject, cc: v.cc } } : {}),
 });
 
 const MessagesQuery = z.object({ limit: Limit, cursor: z.string().max(200).optional() });
@@ -144,12 +176,14 @@ export function conversationRoutes() {
       tags: ['messages'],
       summary: "Reply to the customer on the conversation's channel (queued, then sent by a durable job)",
       description:
-        'Channels with a customer-service window (Messenger, Instagram, WhatsApp: 24 hours after the customer\'s last message) refuse free-form replies outside it with 422 `outside_reply_window` and queue nothing; on WhatsApp send a `template` instead.',
+        'Channels with a customer-service window (Messenger, Instagram, WhatsApp: 24 hours after the customer\'s last message) refuse free-form replies outside it with 422 `outside_reply_window` and queue nothing; on WhatsApp send a `template` instead. ' +
+        'Email replies may set their own `subject` and `cc`; other channels refuse both with 400 `validation_failed`. Files over the limits of GET /session `limits` are refused with 413 `payload_too_large`.',
       security,
       middleware: [requireAuth] as const,
       request: { params: IdParam, ...body(Reply) },
       responses: {
         201: json(MessageSchema, 'Queued'),
+        413: err('payload_too_large: a file or all files together over the limits (GET /session `limits`); nothing was stored'),
         409: err('recipient_opted_out: the customer opted out on this channel (SMS STOP); nothing was queued'),
         422: err('outside_reply_window: send a template instead'),
         ...errorResponses,

@@ -4,10 +4,10 @@ import { clientIp } from '../client-ip.ts';
 import type { Context } from 'hono';
 import { requireAuth, SESSION_COOKIE } from '../middleware/auth.ts';
 import { body, errorResponses, json, router, security } from '../openapi.ts';
-import { UserSchema } from '../schemas.ts';
+import { ComposeLimitsSchema, UserSchema } from '../schemas.ts';
 import type { AppEnv } from '../env.ts';
 
-const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string(), expiresAt: z.string() }).openapi('Session');
+const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string(), expiresAt: z.string(), limits: ComposeLimitsSchema }).openapi('Session');
 const Credentials = z.object({ email: z.email(), password: z.string().min(1).max(1000) });
 const SetupInput = z.object({
   workspaceName: z.string().trim().min(1).max(100),
@@ -28,7 +28,7 @@ export function sessionRoutes(secureCookies: boolean) {
       path: '/',
       expires: grant.expiresAt,
     });
-    return { user: grant.user, csrfToken: grant.csrfToken, expiresAt: grant.expiresAt.toISOString() };
+    return { user: grant.user, csrfToken: grant.csrfToken, expiresAt: grant.expiresAt.toISOString(), limits: c.get('services').messages.limits() };
   };
 
   app.openapi(
@@ -79,14 +79,14 @@ export function sessionRoutes(secureCookies: boolean) {
       method: 'get',
       path: '/session',
       tags: ['session'],
-      summary: 'The current session (user and CSRF token for writes)',
+      summary: 'The current session (user, CSRF token for writes, and the limits of what an agent may attach)',
       security,
       middleware: [requireAuth] as const,
-      responses: { 200: json(z.object({ user: UserSchema, csrfToken: z.string().nullable() })), 401: errorResponses[401] },
+      responses: { 200: json(z.object({ user: UserSchema, csrfToken: z.string().nullable(), limits: ComposeLimitsSchema }).openapi('CurrentSession')), 401: errorResponses[401] },
     }),
     async (c) => {
       const user = await c.get('services').auth.me(c.get('actor'));
-      return c.json({ user, csrfToken: c.get('csrfToken') }, 200);
+      return c.json({ user, csrfToken: c.get('csrfToken'), limits: c.get('services').messages.limits() }, 200);
     },
   );
   authed.openapi(
