@@ -79,7 +79,19 @@ export const api = {
   inboxes: () => request<InboxDto[]>('GET', '/inboxes'),
   labels: () => request<LabelDto[]>('GET', '/labels'),
   canned: () => request<CannedResponseDto[]>('GET', '/canned-responses'),
+  bulkConversations: (ids: string[], action: BulkAction) => request<{ items: ConversationDto[] }>('POST', '/conversations/bulk', { ids, action }),
+  updateUser: (id: string, patch: { locale?: string | null }) => request<UserDto>('PATCH', `/users/${id}`, patch),
 };
+
+/** What POST /api/conversations/bulk does to each conversation (all or nothing). */
+export type BulkAction =
+  | { type: 'assign'; assigneeId: string | null }
+  | { type: 'team'; teamId: string | null }
+  | { type: 'status'; status: ConversationStatus }
+  | { type: 'addLabels'; labels: string[] };
+
+/** Most ids one bulk request takes. */
+export const BULK_MAX = 100;
 
 export interface ConversationPatch {
   status?: ConversationStatus;

@@ -1,6 +1,7 @@
 // App-wide session state (Svelte 5 runes). The CSRF token lives in api.ts memory only.
 import type { UserDto } from '@switchboard/server/contracts';
 import { api, ApiError, setCsrfToken, type SessionInfo } from './api.ts';
+import { applyUserLocale } from './locale.svelte.ts';
 
 export const session = $state<{
   /** False until the first GET /api/setup + GET /api/session round trip finished. */
@@ -12,12 +13,14 @@ export const session = $state<{
 
 export function signedIn(info: SessionInfo): void {
   setCsrfToken(info.csrfToken);
+  applyUserLocale(info.user);
   session.user = info.user;
   session.needsSetup = false;
 }
 
 export function signedOut(): void {
   setCsrfToken(null);
+  applyUserLocale(null);
   session.user = null;
 }
 
