@@ -40,7 +40,7 @@ describe('the conversation list in the console', () => {
     const items: ConversationDto[] = [];
     let cursor: string | null = null;
     do {
-      const r = await admin.get(`/api/conversations?limit=100&${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: { body: { items: ConversationDto[]; nextCursor: string | null } } = await admin.get(`/api/conversations?limit=100&${query}${cursor ? `&cursor=${cursor}` : ''}`);
       items.push(...(r.body.items as ConversationDto[]));
       cursor = r.body.nextCursor;
     } while (cursor);

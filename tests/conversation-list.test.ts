@@ -56,7 +56,7 @@ describe.each(storageModes())('the conversation list and bulk changes (%s)', (mo
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r = await agent.client.get(`/api/conversations?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: { status: number; body: any } = await agent.client.get(`/api/conversations?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(r.status).toBe(200);
       expect(r.body.total).toBe(7);
       seen.push(...(r.body.items as ConversationDto[]).map((c) => c.contact.name!));
@@ -83,7 +83,7 @@ describe.each(storageModes())('the conversation list and bulk changes (%s)', (mo
       const names: string[] = [];
       let cursor: string | null = null;
       do {
-        const r = await agent.client.get(`/api/conversations?limit=${limit}&sort=waiting${cursor ? `&cursor=${cursor}` : ''}`);
+        const r: { status: number; body: any } = await agent.client.get(`/api/conversations?limit=${limit}&sort=waiting${cursor ? `&cursor=${cursor}` : ''}`);
         expect(r.status).toBe(200);
         names.push(...r.body.items.map((c: ConversationDto) => c.contact.name));
         cursor = r.body.nextCursor;
