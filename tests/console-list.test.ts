@@ -188,6 +188,8 @@ describe('the conversation list in the console', () => {
     await second.waitFor(`document.querySelectorAll('.rows li[id^=row-]').length === 3`, 'the three conversations in the agent’s Mine, live');
     expect((await rowIds(second)).sort()).toEqual([a, b, c].sort());
     await page.waitFor(`!document.querySelector('.bulk') && document.querySelector('.notice')?.textContent.includes('3')`, 'the selection cleared after the change');
+    // The bar is gone with the control that had focus: focus is back on the row under the cursor.
+    await page.waitFor(`document.activeElement === document.querySelector('#row-${c} .row')`, 'focus back in the list');
 
     for (const id of [a, b, c]) await page.click(`#row-${id} .pick`);
     await choose('#bulk-label', 'vip');
