@@ -2,7 +2,7 @@ import { ChannelError, type ChannelAdapter, type InboxKind, type NormalizedIdent
 import type { Logger } from '../lib/logger.ts';
 import { RetryableError, type JobHandler, type JobQueue } from '../jobs/queue.ts';
 import { contactsRepo } from '../repositories/contacts.ts';
-import { conversationsRepo } from '../repositories/conversations.ts';
+import { conversationListRepo } from '../repositories/conversation-list.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import type { Db, Store } from '../repositories/store.ts';
 import { adapterContext } from './adapter-context.ts';
@@ -71,7 +71,7 @@ export class ContactProfiles implements JobHandler<ProfileJob> {
     if (!name) return;
     await store.transaction(async (tx) => {
       if (!(await contactsRepo.fillProfile(tx, job.workspaceId, job.contactId, { name, attributes: profile?.attributes ?? {} }))) return;
-      const conversations = await conversationsRepo.list(tx, job.workspaceId, { inboxIds: null, contactId: job.contactId }, SHOWN_CONVERSATIONS);
+      const conversations = await conversationListRepo.byActivity(tx, job.workspaceId, { inboxIds: null, contactId: job.contactId }, SHOWN_CONVERSATIONS);
       for (const c of conversations) {
         await recordEvent(tx, systemActor(job.workspaceId), 'conversation.updated', { inboxId: c.inboxId, conversationId: c.id }, { conversation: toConversationDto(c), changes: ['contact'] });
       }

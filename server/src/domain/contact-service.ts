@@ -3,7 +3,7 @@ import type { Prisma } from '@switchboard/db';
 import type { ContactDto, ConversationDto, IdentityKind, Page } from '../contracts/dto.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { contactsRepo, type ContactRow } from '../repositories/contacts.ts';
-import { conversationsRepo } from '../repositories/conversations.ts';
+import { conversationListRepo } from '../repositories/conversation-list.ts';
 import type { Db, Store } from '../repositories/store.ts';
 import { visibleInboxIds } from './access.ts';
 import type { Actor } from './actor.ts';
@@ -129,7 +129,7 @@ export class ContactService {
     await this.#visible(db, actor, id);
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const filter = { inboxIds: await visibleInboxIds(db, actor), contactId: id };
-    const rows = await conversationsRepo.list(db, actor.workspaceId, filter, query.limit + 1, after);
+    const rows = await conversationListRepo.byActivity(db, actor.workspaceId, filter, query.limit + 1, after);
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return {

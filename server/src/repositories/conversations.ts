@@ -49,24 +49,14 @@ export interface ConversationFilter {
   inboxId?: string;
   labelId?: string;
   contactId?: string;
-}
-
-export type SortKey = 'lastActivity' | 'waitingLongest';
-
-function whereOf(workspaceId: string, f: ConversationFilter): Prisma.ConversationWhereInput {
-  return {
-    workspaceId,
-    ...(f.inboxIds ? { inboxId: { in: f.inboxIds } } : {}),
-    ...(f.inboxId ? { AND: [{ inboxId: f.inboxId }] } : {}),
-    ...(f.status?.length ? { status: { in: f.status } } : {}),
-    ...(f.assigneeId !== undefined ? { assigneeId: f.assigneeId } : {}),
-    ...(f.teamId !== undefined ? { teamId: f.teamId } : {}),
-    ...(f.labelId ? { labels: { some: { labelId: f.labelId } } } : {}),
-    ...(f.contactId ? { contactId: f.contactId } : {}),
-  };
+  /** Full-text search over contact name, email, phone, subject and messages (see conversation-list.ts). */
+  search?: string;
 }
 
 export const conversationsRepo = {
+  /** Id and inbox of each of these conversations that exists in the workspace (bulk changes check access with them). */
+  inboxesOf: (db: Db, workspaceId: string, ids: string[]) =>
+    db.conversation.findMany({ where: { workspaceId, id: { in: ids } }, select: { id: true, inboxId: true } }),
   /** One raw query (Prisma loads each include with its own), so it also runs in sql-only transactions. */
   async get(db: Db, workspaceId: string, id: string): Promise<ConversationRow | null> {
     const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
@@ -79,21 +69,6 @@ export const conversationsRepo = {
     await db.$executeRaw`SELECT 1 FROM "Conversation" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
     return db.conversation.findFirst({ where: { workspaceId, id }, include: conversationInclude });
   },
-  /** Keyset page by (lastActivityAt desc, id desc). */
-  list: (db: Db, workspaceId: string, f: ConversationFilter, limit: number, after?: { at: Date; id: string }) =>
-    db.conversation.findMany({
-      where: {
-        ...whereOf(workspaceId, f),
-        ...(after
-          ? { OR: [{ lastActivityAt: { lt: after.at } }, { lastActivityAt: after.at, id: { lt: after.id } }] }
-          : {}),
-      },
-      include: conversationInclude,
-      orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    }),
-  count: (db: Db, workspaceId: string, f: ConversationFilter) =>
-    db.conversation.count({ where: whereOf(workspaceId, f) }),
   /** The newest conversation of a thread in an inbox (any status). Ingest hot path: one query. */
   async latestForThread(db: Db, inboxId: string, threadKey: string): Promise<ConversationRow | null> {
     const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */

@@ -95,6 +95,8 @@ export const api = {
   reads: (ids: readonly string[]) => request<{ items: ConversationReadDto[] }>('GET', `/conversations/reads?ids=${ids.join(',')}`),
   unreadCounts: () => request<UnreadCountsDto>('GET', '/conversations/unread-counts'),
   seen: (id: string) => request<{ updated: number }>('POST', `/conversations/${id}/seen`),
+  bulkConversations: (ids: string[], action: BulkAction) => request<{ items: ConversationDto[] }>('POST', '/conversations/bulk', { ids, action }),
+  updateUser: (id: string, patch: { locale?: string | null }) => request<UserDto>('PATCH', `/users/${id}`, patch),
 };
 
 /** A reply or note: text and files; email replies also their Subject and Cc. */
@@ -104,6 +106,16 @@ export interface ComposeBody {
   cc?: string[];
   attachments?: Array<{ name: string; contentType: string; contentBase64: string }>;
 }
+
+/** What POST /api/conversations/bulk does to each conversation (all or nothing). */
+export type BulkAction =
+  | { type: 'assign'; assigneeId: string | null }
+  | { type: 'team'; teamId: string | null }
+  | { type: 'status'; status: ConversationStatus }
+  | { type: 'addLabels'; labels: string[] };
+
+/** Most ids one bulk request takes. */
+export const BULK_MAX = 100;
 
 export interface ConversationPatch {
   status?: ConversationStatus;

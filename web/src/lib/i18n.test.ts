@@ -28,3 +28,15 @@ describe('translator', () => {
     for (const v of Object.values(messages.de)) expect(v.trim()).not.toBe('');
   });
 });
+
+describe('setLocale', () => {
+  it('switches t and the exported locale at once', async () => {
+    const i18n = await import('./i18n.ts');
+    i18n.setLocale('de');
+    expect(i18n.locale).toBe('de');
+    expect(i18n.t('nav.logout')).toBe('Abmelden');
+    i18n.setLocale('en');
+    expect(i18n.locale).toBe('en');
+    expect(i18n.t('nav.logout')).toBe('Sign out');
+  });
+});

@@ -1,4 +1,4 @@
-// A tiny i18n map: English and German, picked from the browser's language preferences.
+// A tiny i18n map: English and German: the user's saved choice (User.locale), else the browser's language preferences.
 
 const en = {
   'app.loading': 'Loading…',
@@ -185,6 +185,33 @@ const en = {
   'identity.telegram': 'Telegram',
   'identity.webchat': 'Chat',
   'identity.api': 'API',
+  // console-list
+  'nav.language': 'Language',
+  'list.search': 'Search conversations',
+  'list.searchPlaceholder': 'Search name, email, phone, text… (/)',
+  'list.noResults': 'No conversations match “{q}”.',
+  'list.loadMore': 'Load more',
+  'list.loadingMore': 'Loading more…',
+  'list.select': 'Select #{number} {name}',
+  'list.selectAll': 'Select all in view',
+  'bulk.toolbar': 'Bulk actions',
+  'bulk.count': '{count} selected',
+  'bulk.assign': 'Assign selected to',
+  'bulk.team': 'Move selected to team',
+  'bulk.assignPick': 'Assign…',
+  'bulk.teamPick': 'Team…',
+  'bulk.labelPick': 'Label…',
+  'bulk.label': 'Add label to selected',
+  'bulk.resolve': 'Resolve selected',
+  'bulk.clear': 'Clear selection',
+  'bulk.done': 'Changed {count} conversations.',
+  'bulk.error': 'The bulk change failed, nothing was changed: {message}',
+  'bulk.partial': 'Changed {done} of {count} conversations; the others failed and are still selected: {message}',
+  'key.select': 'Select or unselect the row under the cursor',
+  'key.search': 'Search conversations',
+  'conv.back': 'Back to the list',
+  'conv.showContact': 'Show contact',
+  'conv.hideContact': 'Hide contact',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -375,6 +402,33 @@ const de: Record<MessageKey, string> = {
   'identity.telegram': 'Telegram',
   'identity.webchat': 'Chat',
   'identity.api': 'API',
+  // console-list
+  'nav.language': 'Sprache',
+  'list.search': 'Konversationen durchsuchen',
+  'list.searchPlaceholder': 'Name, E-Mail, Telefon, Text suchen… (/)',
+  'list.noResults': 'Keine Konversation passt zu „{q}“.',
+  'list.loadMore': 'Mehr laden',
+  'list.loadingMore': 'Weitere werden geladen…',
+  'list.select': '#{number} {name} auswählen',
+  'list.selectAll': 'Alle in dieser Ansicht auswählen',
+  'bulk.toolbar': 'Sammelaktionen',
+  'bulk.count': '{count} ausgewählt',
+  'bulk.assign': 'Ausgewählte zuweisen an',
+  'bulk.team': 'Ausgewählte einem Team zuweisen',
+  'bulk.assignPick': 'Zuweisen…',
+  'bulk.teamPick': 'Team…',
+  'bulk.labelPick': 'Label…',
+  'bulk.label': 'Label zu Ausgewählten hinzufügen',
+  'bulk.resolve': 'Ausgewählte erledigen',
+  'bulk.clear': 'Auswahl aufheben',
+  'bulk.done': '{count} Konversationen geändert.',
+  'bulk.error': 'Die Sammeländerung ist fehlgeschlagen, nichts wurde geändert: {message}',
+  'bulk.partial': '{done} von {count} Konversationen geändert; die übrigen sind fehlgeschlagen und bleiben ausgewählt: {message}',
+  'key.select': 'Zeile unter dem Cursor aus- oder abwählen',
+  'key.search': 'Konversationen durchsuchen',
+  'conv.back': 'Zurück zur Liste',
+  'conv.showContact': 'Kontakt zeigen',
+  'conv.hideContact': 'Kontakt ausblenden',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, de };
@@ -401,5 +455,17 @@ function browserLanguages(): readonly string[] | undefined {
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
-export const locale: Locale = pickLocale(browserLanguages());
-export const t: Translate = translator(locale);
+/** The browser's language (when the user saved none). */
+export const browserLocale = (): Locale => pickLocale(browserLanguages());
+
+/** The console's language now (a live binding: setLocale changes it for every importer). */
+export let locale: Locale = browserLocale();
+let current: Translate = translator(locale);
+export const t: Translate = (key, vars) => current(key, vars);
+
+/** Switches the language; the layout re-renders the console with it (locale.svelte.ts). */
+export function setLocale(next: Locale): void {
+  locale = next;
+  current = translator(next);
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}

@@ -4,7 +4,15 @@ import { isEditable, isSendShortcut, moveIndex, shortcutFor } from './keyboard.t
 describe('shortcutFor', () => {
   it('maps single keys outside text fields', () => {
     expect(['j', 'k', 'Enter', 'r', 'n', 'e', 'a', '?'].map((key) => shortcutFor({ key }))).toEqual(['next', 'prev', 'open', 'reply', 'note', 'resolve', 'assign', 'help']);
-    expect(shortcutFor({ key: 'x' })).toBeNull();
+    expect(shortcutFor({ key: 'q' })).toBeNull();
+  });
+  it('x selects the row under the cursor; / and Ctrl+K (also in a field) focus the search', () => {
+    expect(shortcutFor({ key: 'x' })).toBe('select');
+    expect(shortcutFor({ key: 'x', inField: true })).toBeNull();
+    expect(shortcutFor({ key: '/' })).toBe('search');
+    expect(shortcutFor({ key: '/', inField: true })).toBeNull();
+    expect(shortcutFor({ key: 'k', ctrlKey: true, inField: true })).toBe('search');
+    expect(shortcutFor({ key: 'K', metaKey: true })).toBe('search');
   });
   it('ignores keys typed into fields and modified keys', () => {
     expect(shortcutFor({ key: 'j', inField: true })).toBeNull();

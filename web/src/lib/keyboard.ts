@@ -1,6 +1,6 @@
 // Inbox keyboard shortcuts. Single keys act only outside text fields; Ctrl/Cmd+Enter sends.
 
-export type ShortcutAction = 'next' | 'prev' | 'open' | 'reply' | 'note' | 'resolve' | 'assign' | 'help' | 'close';
+export type ShortcutAction = 'next' | 'prev' | 'open' | 'reply' | 'note' | 'resolve' | 'assign' | 'help' | 'close' | 'select' | 'search';
 
 export interface KeyInput {
   key: string;
@@ -21,6 +21,8 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; action: ShortcutAction }> 
   { keys: 'a', action: 'assign' },
   { keys: '?', action: 'help' },
   { keys: 'Esc', action: 'close' },
+  { keys: 'x', action: 'select' },
+  { keys: '/ · Ctrl+K', action: 'search' },
 ];
 
 const SINGLE: Record<string, ShortcutAction> = {
@@ -32,10 +34,14 @@ const SINGLE: Record<string, ShortcutAction> = {
   e: 'resolve',
   a: 'assign',
   '?': 'help',
+  x: 'select',
+  '/': 'search',
 };
 
 export function shortcutFor(k: KeyInput): ShortcutAction | null {
   if (k.key === 'Escape') return 'close';
+  // Ctrl+K / Cmd+K: the list search, also from inside a text field.
+  if ((k.ctrlKey || k.metaKey) && !k.altKey && k.key.toLowerCase() === 'k') return 'search';
   if (k.ctrlKey || k.metaKey || k.altKey || k.inField) return null;
   return SINGLE[k.key] ?? null;
 }

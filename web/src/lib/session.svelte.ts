@@ -1,6 +1,7 @@
 // App-wide session state (Svelte 5 runes). The CSRF token lives in api.ts memory only.
 import type { ComposeLimitsDto, UserDto } from '@switchboard/server/contracts';
 import { api, ApiError, setCsrfToken, type SessionInfo } from './api.ts';
+import { applyUserLocale } from './locale.svelte.ts';
 
 export const session = $state<{
   /** False until the first GET /api/setup + GET /api/session round trip finished. */
@@ -14,6 +15,7 @@ export const session = $state<{
 
 export function signedIn(info: SessionInfo): void {
   setCsrfToken(info.csrfToken);
+  applyUserLocale(info.user);
   session.user = info.user;
   session.limits = info.limits;
   session.needsSetup = false;
@@ -21,6 +23,7 @@ export function signedIn(info: SessionInfo): void {
 
 export function signedOut(): void {
   setCsrfToken(null);
+  applyUserLocale(null);
   session.user = null;
 }
 

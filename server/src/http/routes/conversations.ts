@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { emailAddressSchema } from '@switchboard/channels';
 import { MAX_OUTBOUND_ATTACHMENTS } from '../../domain/message-service.ts';
 import { requireAuth } from '../middleware/auth.ts';
+import { BULK_MAX } from '../../domain/conversation-service.ts';
 import { body, err, errorResponses, json, router, security } from '../openapi.ts';
 import { ContactSchema, ConversationSchema, IdParam, Limit, MessageSchema, PrioritySchema, StatusSchema, Uuid, page } from '../schemas.ts';
 
@@ -25,9 +26,37 @@ const ListQuery = z.object({
   inboxId: Uuid.optional(),
   label: z.string().max(100).optional(),
   contactId: Uuid.optional(),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Search: contact name, email, phone, subject, messages and notes. Every word must match (as a word's start)." }),
+  sort: z
+    .enum(['activity', 'waiting'])
+    .optional()
+    .openapi({ description: '`activity` (default): newest activity first. `waiting`: customers waiting for an answer first, the longest waiting on top, then the rest by activity. A cursor only continues the sort it came from.' }),
   limit: Limit,
   cursor: z.string().max(200).optional(),
 });
+
+const Labels = z.array(z.string().min(1).max(100)).min(1).max(50);
+const BulkActionSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('assign'), assigneeId: Uuid.nullable() }),
+    z.object({ type: z.literal('team'), teamId: Uuid.nullable().openapi({ description: 'Leads and admins only' }) }),
+    z.object({ type: z.literal('status'), status: StatusSchema, snoozedUntil: z.iso.datetime({ offset: true }).optional() }),
+    z.object({ type: z.literal('priority'), priority: PrioritySchema }),
+    z.object({ type: z.literal('addLabels'), labels: Labels }),
+    z.object({ type: z.literal('removeLabels'), labels: Labels }),
+  ])
+  .openapi('BulkAction');
+
+const Bulk = z
+  .object({
+    ids: z.array(Uuid).min(1).max(BULK_MAX).openapi({ description: `1 to ${BULK_MAX} conversation ids` }),
+    action: BulkActionSchema,
+  })
+  .openapi('ConversationBulk');
 
 const Patch = z
   .object({
@@ -125,6 +154,27 @@ export function conversationRoutes() {
       responses: { 200: json(page(ConversationSchema, 'ConversationPage').extend({ total: z.number().int() })), ...errorResponses },
     }),
     async (c) => c.json(await c.get('services').conversations.list(c.get('actor'), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/conversations/bulk',
+      tags: ['conversations'],
+      summary: 'Assign, move to a team, change status or priority, add or remove labels on many conversations at once',
+      description:
+        'All or nothing: if any id is not a conversation you may see, 404 `not_found` lists them (`details.ids`) and nothing changes; ' +
+        'a change refused for one conversation (e.g. an assignee who is no member of its inbox: 400) changes none. Each conversation ' +
+        'changes as with PATCH /conversations/{id}, with the same activity messages and realtime events.',
+      security,
+      middleware: [requireAuth] as const,
+      request: body(Bulk),
+      responses: { 200: json(z.object({ items: z.array(ConversationSchema) }).openapi('ConversationBulkResult')), ...errorResponses },
+    }),
+    async (c) => {
+      const { ids, action } = c.req.valid('json');
+      return c.json(await c.get('services').conversations.bulk(c.get('actor'), ids, action), 200);
+    },
   );
 
   app.openapi(
