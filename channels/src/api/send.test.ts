@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelError, type OutboundMessage } from '../contract.ts';
+import type { OutboundMessage } from '../contract.ts';
 import { startFake, type HttpFake } from '../testing/http-fake.ts';
-import { sampleOutboundMessage } from '../testing/fixtures.ts';
+import { channelErrorOf, sampleOutboundMessage } from '../testing/fixtures.ts';
 import { apiAdapter, createApiAdapter } from './adapter.ts';
 import { apiTestContext, TEST_API_SECRET } from './fixtures.ts';
 import type { ApiWebhookBody } from './send.ts';
@@ -28,15 +28,6 @@ const message: OutboundMessage = sampleOutboundMessage({
 async function fakeContext(path = '/hooks/switchboard') {
   fake = await startFake();
   return apiTestContext({ credentials: { webhookUrl: `${fake.url}${path}` } });
-}
-
-async function sendError(promise: Promise<unknown>): Promise<ChannelError> {
-  const err = await promise.then(
-    () => new Error('expected send to fail'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ChannelError)) throw err;
-  return err;
 }
 
 describe('api adapter: send', () => {
@@ -102,7 +93,7 @@ describe('api adapter: send', () => {
   it('keeps the delivery id stable across retries', async () => {
     const ctx = await fakeContext();
     fake?.respondWith(500, 'boom');
-    await sendError(apiAdapter.send(message, ctx));
+    await channelErrorOf(apiAdapter.send(message, ctx));
     fake?.respondWith(200, '{}');
     await apiAdapter.send(message, ctx);
     const ids = fake?.requests.map((r) => r.headers['x-switchboard-delivery']);
@@ -112,7 +103,7 @@ describe('api adapter: send', () => {
   it.each([408, 429, 500, 502, 503])('treats %i as transient', async (status) => {
     const ctx = await fakeContext();
     fake?.respondWith(status, 'try later');
-    const err = await sendError(apiAdapter.send(message, ctx));
+    const err = await channelErrorOf(apiAdapter.send(message, ctx));
     expect(err.transient).toBe(true);
     expect(err.providerStatus).toBe(status);
   });
@@ -120,7 +111,7 @@ describe('api adapter: send', () => {
   it.each([400, 401, 404, 410, 422])('treats %i as permanent and includes the truncated body', async (status) => {
     const ctx = await fakeContext();
     fake?.respondWith(status, `{"error":"${'x'.repeat(2000)}"}`);
-    const err = await sendError(apiAdapter.send(message, ctx));
+    const err = await channelErrorOf(apiAdapter.send(message, ctx));
     expect(err.transient).toBe(false);
     expect(err.providerStatus).toBe(status);
     expect(err.message).toContain('{"error":"xxx');
@@ -130,7 +121,7 @@ describe('api adapter: send', () => {
   it('does not follow redirects', async () => {
     const ctx = await fakeContext();
     fake?.respondWith(302, '', { headers: { location: 'https://elsewhere.example/' } });
-    const err = await sendError(apiAdapter.send(message, ctx));
+    const err = await channelErrorOf(apiAdapter.send(message, ctx));
     expect(err.transient).toBe(false);
     expect(err.message).toContain('redirect');
   });
@@ -138,14 +129,14 @@ describe('api adapter: send', () => {
   it('times out slow webhooks with a transient error', async () => {
     const ctx = await fakeContext();
     fake?.respondWith(200, '{}', { delayMs: 2_000 });
-    const err = await sendError(createApiAdapter({ timeoutMs: 100 }).send(message, ctx));
+    const err = await channelErrorOf(createApiAdapter({ timeoutMs: 100 }).send(message, ctx));
     expect(err.code).toBe('timeout');
     expect(err.transient).toBe(true);
   });
 
   it('fails permanently with not_configured when no webhookUrl is set', async () => {
     const ctx = apiTestContext({ credentials: { webhookUrl: undefined } });
-    const err = await sendError(apiAdapter.send(message, ctx));
+    const err = await channelErrorOf(apiAdapter.send(message, ctx));
     expect(err.code).toBe('not_configured');
     expect(err.transient).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelError } from '../contract.ts';
+import { channelErrorOf } from '../testing/fixtures.ts';
 import { emailTestContext, mailWithInlineImageAndFile, readFixture, TEST_PNG } from './fixtures.ts';
 import { parseEmail } from './parse.ts';
 
@@ -11,14 +11,7 @@ const first = async (raw: Uint8Array, c = ctx) => {
   if (!m) throw new Error('no message parsed');
   return m;
 };
-const malformedError = async (raw: Uint8Array) => {
-  const err = await parseEmail(raw, ctx).then(
-    () => new Error('expected parse to fail'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ChannelError)) throw err;
-  return err;
-};
+const malformedError = (raw: Uint8Array) => channelErrorOf(parseEmail(raw, ctx));
 
 const withAttachments = (pdfBytes: number) =>
   mailWithInlineImageAndFile({ subject: 'Screenshot', text: 'See', file: { name: 'invoice.pdf', contentType: 'application/pdf', bytes: Buffer.alloc(pdfBytes, 0x25) } });

@@ -1,8 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelError, type OutboundMessage } from '../contract.ts';
+import type { OutboundMessage } from '../contract.ts';
 import { startFake, type HttpFake } from '../testing/http-fake.ts';
-import { sampleOutboundMessage } from '../testing/fixtures.ts';
+import { channelErrorOf, sampleOutboundMessage } from '../testing/fixtures.ts';
 import { startSmtpFake, type SmtpFake } from '../testing/smtp-fake.ts';
 import { capReferences, replySubject } from './compose.ts';
 import { emailTestContext } from './fixtures.ts';
@@ -36,15 +36,6 @@ async function smtpContext(settings = {}) {
   return emailTestContext({ smtpPort: smtp.port, settings });
 }
 
-async function sendError(promise: Promise<unknown>): Promise<ChannelError> {
-  const err = await promise.then(
-    () => new Error('expected send to fail'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ChannelError)) throw err;
-  return err;
-}
-
 describe('sendEmail: the mail on the wire', () => {
   it('sets threading headers, reply address, names, recipients, subject and both bodies', async () => {
     const ctx = await smtpContext();
@@ -73,7 +64,7 @@ describe('sendEmail: the mail on the wire', () => {
   it('keeps the Message-ID stable across a failed and a successful attempt', async () => {
     const ctx = await smtpContext();
     smtp?.respondWith(451, '4.3.0 try again later');
-    await sendError(sendEmail(reply(), ctx));
+    await channelErrorOf(sendEmail(reply(), ctx));
     smtp?.respondWith(250);
     const result = await sendEmail(reply(), ctx);
     expect(smtp?.attempts).toBe(2);
@@ -157,7 +148,7 @@ describe('sendEmail: failures', () => {
   it('refuses a contact without an email identity (permanent invalid_recipient, nothing sent)', async () => {
     const ctx = await smtpContext();
     const msg = reply({ contact: { id: 'c', name: null, identities: [{ kind: 'phone', address: '+14155552671' }] } });
-    const err = await sendError(sendEmail(msg, ctx));
+    const err = await channelErrorOf(sendEmail(msg, ctx));
     expect(err.code).toBe('invalid_recipient');
     expect(err.transient).toBe(false);
     expect(smtp?.attempts).toBe(0);
@@ -166,7 +157,7 @@ describe('sendEmail: failures', () => {
   it('treats a 4xx reply as transient', async () => {
     const ctx = await smtpContext();
     smtp?.respondWith(451, '4.7.1 greylisted');
-    const err = await sendError(sendEmail(reply(), ctx));
+    const err = await channelErrorOf(sendEmail(reply(), ctx));
     expect(err.transient).toBe(true);
     expect(err.providerStatus).toBe(451);
   });
@@ -174,7 +165,7 @@ describe('sendEmail: failures', () => {
   it("treats a 5xx reply as permanent 'rejected' with the server's text", async () => {
     const ctx = await smtpContext();
     smtp?.respondWith(550, '5.7.1 message refused as spam');
-    const err = await sendError(sendEmail(reply(), ctx));
+    const err = await channelErrorOf(sendEmail(reply(), ctx));
     expect(err.code).toBe('rejected');
     expect(err.transient).toBe(false);
     expect(err.providerStatus).toBe(550);
@@ -186,7 +177,7 @@ describe('sendEmail: failures', () => {
     const ctx = emailTestContext({
       credentials: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'agent', password: 'wrong' } },
     });
-    const err = await sendError(sendEmail(reply(), ctx));
+    const err = await channelErrorOf(sendEmail(reply(), ctx));
     expect(err.transient).toBe(false);
     expect(err.providerStatus).toBe(535);
     const ok = emailTestContext({
@@ -199,7 +190,7 @@ describe('sendEmail: failures', () => {
   it('treats a closed port as a transient network error', async () => {
     const closed = await startSmtpFake();
     await closed.close();
-    const err = await sendError(sendEmail(reply(), emailTestContext({ smtpPort: closed.port })));
+    const err = await channelErrorOf(sendEmail(reply(), emailTestContext({ smtpPort: closed.port })));
     expect(err.transient).toBe(true);
     expect(err.code).toBe('network_error');
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelError, type OutboundMessage } from '../contract.ts';
-import { sampleOutboundMessage } from '../testing/fixtures.ts';
+import type { OutboundMessage } from '../contract.ts';
+import { channelErrorOf, sampleOutboundMessage } from '../testing/fixtures.ts';
 import { startTelegramFake, telegramUserMessage, type TelegramFake } from '../testing/telegram-fake.ts';
 import { telegramAdapter } from './adapter.ts';
 import { telegramTestContext } from './fixtures.ts';
@@ -28,12 +28,6 @@ const reply = (overrides: Partial<OutboundMessage> = {}): OutboundMessage =>
     ...overrides,
   });
 
-async function failure(promise: Promise<unknown>): Promise<ChannelError> {
-  const err = await promise.then(() => new Error('expected a failure'), (e: unknown) => e);
-  if (!(err instanceof ChannelError)) throw err;
-  return err;
-}
-
 describe('telegram send', () => {
   it('sends text with sendMessage to the chat of the answered message', async () => {
     const { fake, ctx } = await setup();
@@ -50,7 +44,7 @@ describe('telegram send', () => {
     await telegramAdapter.send(reply({ inReplyTo: null }), ctx);
     expect(fake.sent[1]).toMatchObject({ chatId: '4242' });
     expect(fake.sent[1]).not.toHaveProperty('replyParameters');
-    const err = await failure(telegramAdapter.send(reply({ inReplyTo: null, contact: { id: 'c', name: null, identities: [{ kind: 'email', address: 'a@b.co' }] } }), ctx));
+    const err = await channelErrorOf(telegramAdapter.send(reply({ inReplyTo: null, contact: { id: 'c', name: null, identities: [{ kind: 'email', address: 'a@b.co' }] } }), ctx));
     expect([err.code, err.transient]).toEqual(['invalid_recipient', false]);
   });
 
@@ -103,13 +97,13 @@ describe('telegram send', () => {
   it('turns 5xx, 429 and network failures into transient errors with Telegram\'s description', async () => {
     const { fake, ctx } = await setup();
     fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
-    let err = await failure(telegramAdapter.send(reply(), ctx));
+    let err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient, err.providerStatus, err.message]).toEqual(['provider_error', true, 502, 'Telegram sendMessage: Bad Gateway']);
     fake.failNext('sendMessage', { status: 429, description: 'Too Many Requests: retry after 7', retryAfter: 7 });
-    err = await failure(telegramAdapter.send(reply(), ctx));
+    err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient, err.message]).toEqual(['rate_limited', true, 'Telegram sendMessage: Too Many Requests: retry after 7 (retry after 7 s)']);
     await fake.close();
-    err = await failure(telegramAdapter.send(reply(), ctx));
+    err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient]).toEqual(['network_error', true]);
     expect(err.message).not.toContain(fake.token);
   });
@@ -117,17 +111,17 @@ describe('telegram send', () => {
   it('fails permanently on 400 and 403 with Telegram\'s description', async () => {
     const { fake, ctx } = await setup();
     fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
-    let err = await failure(telegramAdapter.send(reply(), ctx));
+    let err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient, err.providerStatus, err.message]).toEqual(['rejected', false, 403, 'Telegram sendMessage: Forbidden: bot was blocked by the user']);
     fake.failNext('sendMessage', { status: 400, description: 'Bad Request: chat not found' });
-    err = await failure(telegramAdapter.send(reply(), ctx));
+    err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient]).toEqual(['invalid_recipient', false]);
   });
 
   it('keeps the bot token out of errors from a non-Telegram answer', async () => {
     const { fake, ctx } = await setup();
     const wrongBase = { ...ctx, settings: { ...ctx.settings, apiBaseUrl: `${fake.url}/proxy` } };
-    const err = await failure(telegramAdapter.send(reply(), wrongBase));
+    const err = await channelErrorOf(telegramAdapter.send(reply(), wrongBase));
     expect(err.transient).toBe(false);
     expect(err.message).not.toContain(fake.token);
   });
@@ -176,10 +170,10 @@ describe('telegram files and polling', () => {
     expect(res.status).toBe(200);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
     expect(fake.requests.at(-1)?.path).toBe(`/file/bot${fake.token}/photos/file_9.jpg`);
-    const err = await failure(telegramAdapter.fetchAttachment!('telegram-file:unknown', ctx));
+    const err = await channelErrorOf(telegramAdapter.fetchAttachment!('telegram-file:unknown', ctx));
     expect([err.transient, err.message]).toEqual([false, 'Telegram getFile: Bad Request: invalid file_id']);
     fake.failNext('getFile', { status: 500, description: 'Internal Server Error' });
-    expect((await failure(telegramAdapter.fetchAttachment!(`telegram-file:${file.file_id}`, ctx))).transient).toBe(true);
+    expect((await channelErrorOf(telegramAdapter.fetchAttachment!(`telegram-file:${file.file_id}`, ctx))).transient).toBe(true);
   });
 
   it('getUpdates returns pending updates from the offset and waits for new ones', async () => {
@@ -201,7 +195,7 @@ describe('telegram files and polling', () => {
   it('getUpdates while a webhook is set is a permanent conflict', async () => {
     const { ctx } = await setup();
     await telegramAdapter.connect!(ctx);
-    const err = await failure(pollTelegramUpdates(ctx, { offset: null, timeoutSeconds: 0 }));
+    const err = await channelErrorOf(pollTelegramUpdates(ctx, { offset: null, timeoutSeconds: 0 }));
     expect([err.providerStatus, err.transient]).toEqual([409, false]);
     expect(err.message).toMatch(/webhook is active/);
   });

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../contract.ts';
+import { ChannelError, type OutboundMessage } from '../contract.ts';
 
 /** A plausible outbound message; override fields per channel (e.g. contact identities). */
 export function sampleOutboundMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
@@ -17,4 +17,14 @@ export function sampleOutboundMessage(overrides: Partial<OutboundMessage> = {}):
     inReplyTo: null,
     ...overrides,
   };
+}
+
+/** The ChannelError a promise rejects with (anything else, or no rejection at all, fails the test). */
+export async function channelErrorOf(promise: Promise<unknown>): Promise<ChannelError> {
+  const err = await promise.then(
+    () => new Error('expected a ChannelError, but the promise resolved'),
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ChannelError)) throw err;
+  return err;
 }

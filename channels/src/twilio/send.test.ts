@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelError, type OutboundMessage } from '../contract.ts';
-import { sampleOutboundMessage } from '../testing/fixtures.ts';
+import type { OutboundMessage } from '../contract.ts';
+import { channelErrorOf, sampleOutboundMessage } from '../testing/fixtures.ts';
 import { startTwilioFake, type TwilioFake, type TwilioFakeOptions } from '../testing/twilio-fake.ts';
 import type { TwilioChannel } from './address.ts';
 import { twilioSmsAdapter, twilioWhatsAppAdapter } from './adapter.ts';
@@ -24,15 +24,6 @@ async function setup(channel: TwilioChannel = 'sms', credentials: Partial<Twilio
   const ctx = twilioTestContext(channel, { settings: { apiBaseUrl: fake.url }, credentials });
   const adapter = channel === 'sms' ? twilioSmsAdapter : twilioWhatsAppAdapter;
   return { fake, ctx, send: (m = message()) => adapter.send(m, ctx) };
-}
-
-async function sendError(promise: Promise<unknown>): Promise<ChannelError> {
-  const err = await promise.then(
-    () => new Error('expected send to fail'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ChannelError)) throw err;
-  return err;
 }
 
 describe('twilio send', () => {
@@ -81,25 +72,25 @@ describe('twilio send', () => {
   it('refuses what Twilio cannot carry before calling it', async () => {
     const { fake, send } = await setup('whatsapp');
     const file = (name: string, url?: string) => ({ name, contentType: 'image/png', size: 1, ...(url ? { url } : {}) });
-    const two = await sendError(send(message({ attachments: [file('a', 'https://x.example/a'), file('b', 'https://x.example/b')] })));
+    const two = await channelErrorOf(send(message({ attachments: [file('a', 'https://x.example/a'), file('b', 'https://x.example/b')] })));
     expect(two.message).toMatch(/WhatsApp messages carry one attachment/);
-    const noUrl = await sendError(send(message({ attachments: [file('a')] })));
+    const noUrl = await channelErrorOf(send(message({ attachments: [file('a')] })));
     expect(noUrl.code).toBe('not_configured');
-    const noPhone = await sendError(send(message({ contact: { id: 'c', name: null, identities: [{ kind: 'email', address: 'a@b.example' }] } })));
+    const noPhone = await channelErrorOf(send(message({ contact: { id: 'c', name: null, identities: [{ kind: 'email', address: 'a@b.example' }] } })));
     expect(noPhone.code).toBe('invalid_recipient');
-    expect(await sendError(send(message({ text: '  ' })))).toMatchObject({ code: 'rejected', transient: false });
+    expect(await channelErrorOf(send(message({ text: '  ' })))).toMatchObject({ code: 'rejected', transient: false });
     expect(fake.sendAttempts()).toBe(0);
   });
 
   it('maps Twilio refusals to permanent errors with Twilio’s code and message', async () => {
     const { fake, send } = await setup();
     fake.refuse({ code: 21211, message: "Invalid 'To' Phone Number: +1555" });
-    const invalid = await sendError(send());
+    const invalid = await channelErrorOf(send());
     expect(invalid).toMatchObject({ code: 'invalid_recipient', transient: false, providerStatus: 400 });
     expect(invalid.message).toBe("Twilio error 21211: Invalid 'To' Phone Number: +1555. Invalid 'To' phone number (https://www.twilio.com/docs/errors/21211)");
     fake.succeed();
     fake.unsubscribe(TEST_CUSTOMER_NUMBER);
-    const stopped = await sendError(send());
+    const stopped = await channelErrorOf(send());
     expect(stopped).toMatchObject({ code: 'recipient_opted_out', transient: false });
     expect(stopped.message).toMatch(/^Twilio error 21610: Attempt to send to unsubscribed recipient/);
   });
@@ -107,15 +98,15 @@ describe('twilio send', () => {
   it.each([500, 503, 429])('treats %i as transient', async (status) => {
     const { fake, send } = await setup();
     fake.failNext(1, status);
-    const err = await sendError(send());
+    const err = await channelErrorOf(send());
     expect(err).toMatchObject({ transient: true, providerStatus: status });
     expect((await send()).providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
   });
 
   it('treats bad credentials as permanent and an unreachable API as transient', async () => {
     const { fake, send } = await setup('sms', { authToken: 'wrong-token-0123456789abcdef' });
-    expect(await sendError(send())).toMatchObject({ code: 'unauthorized', transient: false, providerStatus: 401 });
+    expect(await channelErrorOf(send())).toMatchObject({ code: 'unauthorized', transient: false, providerStatus: 401 });
     await fake.close();
-    expect(await sendError(send())).toMatchObject({ code: 'network_error', transient: true });
+    expect(await channelErrorOf(send())).toMatchObject({ code: 'network_error', transient: true });
   });
 });
