@@ -187,6 +187,17 @@ describe.each(storageModes())('Telegram channel (%s)', (mode) => {
       expect(bot.sent.filter((s) => s.text === 'Third time lucky')).toHaveLength(1);
     });
 
+    it("waits as long as Telegram's retry_after says before trying a rate-limited reply again", async () => {
+      const conv = await conversationOf(inbox.id, 'Ada Lovelace');
+      const tries = bot.callsOf('sendMessage').length;
+      bot.failNext('sendMessage', { status: 429, description: 'Too Many Requests: retry after 2', retryAfter: 2 });
+      const sent = await reply(conv.id, { text: 'After the pause' });
+      expect(await settled(conv.id, sent.id)).toMatchObject({ deliveryStatus: 'sent', deliveryError: null });
+      const [limited, again] = bot.callsOf('sendMessage').slice(tries);
+      // The test server's own backoff is 50 ms: the pause is Telegram's.
+      expect(again!.at - limited!.at).toBeGreaterThanOrEqual(2_000);
+    });
+
     it("marks a reply to a user who blocked the bot failed with Telegram's description", async () => {
       const conv = await conversationOf(inbox.id, 'Ada Lovelace');
       const tries = bot.callsOf('sendMessage').length;

@@ -390,17 +390,20 @@ export class ChannelError extends Error {
   readonly transient: boolean;
   /** HTTP status the provider answered with, if any. */
   readonly providerStatus?: number;
+  /** How long the provider asked us to wait before retrying (Retry-After, Telegram's retry_after), if it said. */
+  readonly retryAfterMs?: number;
 
   constructor(
     code: ChannelErrorCode | (string & {}),
     message: string,
-    opts: { transient?: boolean; providerStatus?: number; cause?: unknown } = {},
+    opts: { transient?: boolean; providerStatus?: number; retryAfterMs?: number; cause?: unknown } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ChannelError';
     this.code = code;
     this.transient = opts.transient ?? false;
     if (opts.providerStatus !== undefined) this.providerStatus = opts.providerStatus;
+    if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

@@ -59,7 +59,7 @@ export function slackError(err: unknown, method: string, ctx: SlackContext, time
     return new ChannelError(code, `Slack ${method} failed: ${code}`, { transient: TRANSIENT_PLATFORM_ERRORS.has(code), providerStatus: 200, cause: err });
   }
   if (err instanceof WebAPIRateLimitedError) {
-    return new ChannelError('rate_limited', `Slack ${method} was rate limited (retry after ${err.retryAfter} s)`, { transient: true, providerStatus: 429, cause: err });
+    return new ChannelError('rate_limited', `Slack ${method} was rate limited (retry after ${err.retryAfter} s)`, { transient: true, providerStatus: 429, retryAfterMs: err.retryAfter * 1000, cause: err });
   }
   if (err instanceof WebAPIHTTPError) {
     const body = typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '');

@@ -67,7 +67,7 @@ describe('slack send', () => {
     slack.fail('chat.postMessage', { status: 503 });
     expect(await failure(sendSlackMessage(reply(), ctx()))).toMatchObject({ code: 'provider_error', transient: true, providerStatus: 503 });
     slack.fail('chat.postMessage', { status: 429, retryAfter: 30 });
-    expect(await failure(sendSlackMessage(reply(), ctx()))).toMatchObject({ code: 'rate_limited', transient: true, providerStatus: 429 });
+    expect(await failure(sendSlackMessage(reply(), ctx()))).toMatchObject({ code: 'rate_limited', transient: true, providerStatus: 429, retryAfterMs: 30_000 });
     slack.fail('chat.postMessage', { error: 'ratelimited' });
     expect(await failure(sendSlackMessage(reply(), ctx()))).toMatchObject({ code: 'ratelimited', transient: true });
     slack.fail('chat.postMessage', { error: 'internal_error' });

@@ -50,6 +50,7 @@ export function telegramError(method: string, httpStatus: number, body: Telegram
   return new ChannelError(errorCode(status, description), `Telegram ${method}: ${description}${suffix}`, {
     transient: isTransientStatus(status),
     providerStatus: status,
+    ...(retryAfter !== undefined && { retryAfterMs: retryAfter * 1000 }),
   });
 }
 

@@ -102,6 +102,7 @@ describe('telegram send', () => {
     fake.failNext('sendMessage', { status: 429, description: 'Too Many Requests: retry after 7', retryAfter: 7 });
     err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient, err.message]).toEqual(['rate_limited', true, 'Telegram sendMessage: Too Many Requests: retry after 7 (retry after 7 s)']);
+    expect(err.retryAfterMs).toBe(7_000);
     await fake.close();
     err = await channelErrorOf(telegramAdapter.send(reply(), ctx));
     expect([err.code, err.transient]).toEqual(['network_error', true]);

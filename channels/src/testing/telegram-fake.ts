@@ -20,6 +20,8 @@ export interface TelegramFakeCall {
   /** Parameters from the query, JSON body or form (JSON-looking form values decoded, as Telegram does). */
   params: Record<string, unknown>;
   files: TelegramFakeFile[];
+  /** When the call arrived (ms since the epoch). */
+  at: number;
 }
 
 /** What the bot sent (successful sendMessage / sendPhoto / sendDocument). */
@@ -112,7 +114,7 @@ async function decodeCall(method: string, req: FakeRequest): Promise<TelegramFak
       else files.push({ field: key, name: value.name, contentType: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
     }
   }
-  return { method, params, files };
+  return { method, params, files, at: Date.now() };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);

@@ -63,7 +63,7 @@ export class ContactProfiles implements JobHandler<ProfileJob> {
     try {
       profile = await adapter.fetchProfile(job.identity, adapterContext(adapter, inbox, this.#d.open, this.#d.fetch));
     } catch (err) {
-      if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`);
+      if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`, { notBeforeMs: err.retryAfterMs });
       this.#d.log.warn({ err, inboxId: inbox.id, contactId: job.contactId }, 'contact profile lookup refused');
       return;
     }

@@ -112,7 +112,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
         await recordEvent(tx, systemActor(job.workspaceId), 'message.updated', { inboxId: inbox.id, conversationId: conversation.id }, { message: toMessageDto(updated) });
       });
     } catch (err) {
-      if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`);
+      if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`, { notBeforeMs: err.retryAfterMs });
       // The provider knows of an opt-out we missed (Twilio 21610: STOP before this inbox existed): record it.
       if (err instanceof ChannelError && err.code === 'recipient_opted_out') await this.#recordProviderOptOut(adapter, inbox, contact?.identities ?? []);
       throw err;

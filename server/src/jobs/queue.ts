@@ -7,6 +7,12 @@ import type { Db, Store } from '../repositories/store.ts';
 /** Thrown by a handler for errors worth another try (provider 5xx, timeouts). */
 export class RetryableError extends Error {
   override name = 'RetryableError';
+  /** The earliest the next attempt may run (a provider's Retry-After); the backoff applies when it is longer. */
+  readonly notBeforeMs: number | undefined;
+  constructor(message: string, opts: { notBeforeMs?: number | undefined } = {}) {
+    super(message);
+    this.notBeforeMs = opts.notBeforeMs;
+  }
 }
 
 export interface JobContext {
@@ -42,6 +48,9 @@ export const defaultQueueOptions: QueueOptions = {
   leaseMs: 2 * 60_000,
   concurrency: 8,
 };
+
+/** A provider's Retry-After is honoured up to an hour (a larger one is taken as an hour). */
+const MAX_NOT_BEFORE_MS = 60 * 60_000;
 
 export function backoffDelay(attempt: number, o: Pick<QueueOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
   const exp = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempt - 1));
@@ -160,7 +169,7 @@ export class JobQueue {
 
   async #afterError(job: JobRow, handler: JobHandler<unknown> | undefined, err: Error, ctx: JobContext) {
     if (err instanceof RetryableError && !ctx.final) {
-      const delay = backoffDelay(job.attempts, this.#opts);
+      const delay = Math.max(backoffDelay(job.attempts, this.#opts), Math.min(err.notBeforeMs ?? 0, MAX_NOT_BEFORE_MS));
       this.#log.warn({ jobId: String(job.id), queue: job.queue, attempt: job.attempts, delay, err: err.message }, 'job will retry');
       const runAt = new Date(Date.now() + delay);
       await jobsRepo.retryLater(this.#store.prisma, job.id, runAt, err.message);
