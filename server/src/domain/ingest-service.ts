@@ -6,7 +6,7 @@ import { conversationsRepo, type ConversationRow } from '../repositories/convers
 import { uuidv7 } from '../repositories/ids.ts';
 import { ingestRepo } from '../repositories/ingest.ts';
 import { messagesRepo, type MessageRow } from '../repositories/messages.ts';
-import { RetryTransaction, type Store } from '../repositories/store.ts';
+import { commitWithNext, RetryTransaction, type Store } from '../repositories/store.ts';
 import { resolveContact, trustedIdentities } from './contact-resolver.ts';
 import { defaultThreading, findOrStartConversation, type InboxThreadingSettings } from './conversation-resolver.ts';
 import { eventRow } from './events.ts';
@@ -106,7 +106,7 @@ export class IngestService {
 
   /** The transaction: identity → contact → conversation → message, attachment rows and events. */
   #append(inbox: IngestInbox, m: InboundMessage, files: NewAttachment[]): Promise<IngestResult> {
-    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock + conversation), append, COMMIT.
+    // Round trips on the hot path (known contact, no thread): BEGIN + probe (+ lock + conversation), append + COMMIT.
     // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
     // transaction runs again reading it under the lock (prefetch off).
     let prefetch = true;
@@ -231,6 +231,9 @@ export class IngestService {
         eventRow(actor, 'message.created', audience, { message: toMessageDto(message), conversation: conversationDto }),
       ];
       const { attachments: _a, authorUser: _u, authorContact: _c, ...row } = message;
+      // Without files the append is the transaction's last statement: COMMIT goes with it (one round trip).
+      // A failed append (the probe's read went stale) fails the statement, so that COMMIT rolls back.
+      if (attachmentRows.length === 0) commitWithNext(tx);
       if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events))) {
         prefetch = false;
         throw new RetryTransaction(`conversation ${conversation.id} changed after the probe read it`);

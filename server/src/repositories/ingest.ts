@@ -1,11 +1,13 @@
 // Raw SQL for the ingest hot path (domain/ingest-service.ts). Each function is one round trip where the
 // equivalent Prisma calls take several (Prisma loads every include with its own query). Works the same on
 // PostgreSQL and PGlite.
-import { Prisma, type AuthorType, type Direction, type IdentityKind, type MessageKind } from '@switchboard/db';
+import { Prisma, sqlState, type AuthorType, type Direction, type IdentityKind, type MessageKind } from '@switchboard/db';
 import { conversationColumnsSql, conversationFromRow, conversationSelect, type ConversationRow } from './conversations.ts';
 import type { NewEvent } from './events.ts';
 import type { MessageRow } from './messages.ts';
 import type { Db } from './store.ts';
+
+const DIVISION_BY_ZERO = '22012';
 
 export interface KnownIdentity {
   kind: IdentityKind;
@@ -82,11 +84,16 @@ export const ingestRepo = {
     const addresses = p.identities.map((i) => i.address);
     const lockIn = p.lockContactIn ?? null;
     // Shared by both variants below: the given identities the workspace knows (in the given order), and the
-    // message already stored under this provider id.
+    // message already stored under this provider id. One unique-index lookup per identity: the LATERAL … LIMIT 1
+    // keeps the planner from joining (in a generic plan, which cannot see the array's length) the workspace's
+    // whole identity table instead, a cost that would grow with every contact.
     const knownIdentities = Prisma.sql`
-        SELECT i.kind::text AS kind, i.address, i."contactId", c.name AS "contactName", k.n
+        SELECT k.kind, k.address, i."contactId", c.name AS "contactName", k.n
         FROM unnest(${kinds}::text[], ${addresses}::text[]) WITH ORDINALITY AS k(kind, address, n)
-        JOIN "ContactIdentity" i ON i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address
+        CROSS JOIN LATERAL (
+          SELECT i."contactId" FROM "ContactIdentity" i
+          WHERE i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address LIMIT 1
+        ) i
         JOIN "Contact" c ON c.id = i."contactId"`;
     const seenMessageAndKnown = Prisma.sql`
         (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
@@ -127,8 +134,9 @@ export const ingestRepo = {
   /**
    * Stores an inbound message, updates its conversation and appends the events, in one statement.
    * Throws when the conversation is gone (as Prisma's update would). With `conversation.expectVersion`:
-   * returns false when the conversation changed or is no longer the contact's newest (the caller must roll
-   * back: the message and events were written); true when stored.
+   * returns false when the conversation changed or is no longer the contact's newest; true when stored.
+   * Either way a conversation not updated makes the statement itself fail, so the transaction is rolled back
+   * (the caller may send COMMIT right behind it: commitWithNext).
    */
   async append(db: Db, message: InboundMessageRow, conversation: ConversationTouch, events: NewEvent[]): Promise<boolean> {
     const m = message;
@@ -143,7 +151,8 @@ export const ingestRepo = {
       conversationIds: events.map((e) => e.conversationId ?? null),
       payloads: events.map((e) => JSON.stringify(e.payload)),
     };
-    const rows = await db.$queryRaw<Array<{ conversations: number }>>`/* prepare: */
+    // The last line divides by the number of conversations updated: 0 fails the statement (division_by_zero).
+    const stored = db.$queryRaw<Array<{ stored: number }>>`/* prepare: */
       WITH msg AS (
         INSERT INTO "Message" (id, "workspaceId", "conversationId", "inboxId", direction, kind, "authorType", "authorContactId",
                                "authorUserId", text, html, "providerMessageId", "deliveryStatus", "deliveryError", metadata,
@@ -177,9 +186,14 @@ export const ingestRepo = {
         ORDER BY e.n
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM conv)::int AS conversations, (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM ev)::int AS events`;
-    if (rows[0]?.conversations === 1) return true;
-    if (c.expectVersion != null) return false;
-    throw new Error(`conversation ${c.id} not found while storing message ${m.id}`);
+      SELECT 1 / (SELECT count(*) FROM conv)::int AS stored, (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM ev)::int AS events`;
+    try {
+      await stored;
+      return true;
+    } catch (err) {
+      if (sqlState(err) !== DIVISION_BY_ZERO) throw err;
+      if (c.expectVersion != null) return false;
+      throw new Error(`conversation ${c.id} not found while storing message ${m.id}`, { cause: err });
+    }
   },
 };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
-import { DEFAULT_POOL_SIZE, PREPARE_MARKER, Prisma, isUniqueViolation } from '@switchboard/db';
+import { DEFAULT_POOL_SIZE, GENERIC_PLANS, PREPARE_MARKER, Prisma, isUniqueViolation } from '@switchboard/db';
 import { createTestDatabase } from '@switchboard/db/testing';
 import type { InboundMessage } from '@switchboard/channels';
 import { IngestService } from '../../../server/src/domain/ingest-service.ts';
@@ -106,7 +106,7 @@ export const ingestSql: Scenario = {
     const workspace = await db.prisma.workspace.create({ data: { name: 'Bench', slug: 'bench' } });
     const inbox = await db.prisma.inbox.create({ data: { workspaceId: workspace.id, kind: 'api', name: 'Bench', publicToken: 'bench', settings: {} } });
     await db.close();
-    const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE });
+    const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE, options: GENERIC_PLANS }); // as openDatabase's pool
     pool.on('error', (err) => opts.log(`  pg pool: idle connection failed: ${err.message}`));
     try {
       const store = rawStore(pool, DEFAULT_POOL_SIZE);
