@@ -88,6 +88,25 @@ describe.each(storageModes())('API channel end to end (%s)', (mode) => {
     expect((await admin.get('/api/conversations')).body.total).toBe(1);
   });
 
+  it('refuses bodies over 5 MB with 413, declared or chunked, and stores nothing', async () => {
+    const url = `${t.url}/webhooks/api/${inbox.publicToken}`;
+    const big = JSON.stringify(msg('m-big', 'x'.repeat(5 * 1024 * 1024)));
+    const declared = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    // No Content-Length: the body arrives chunked and is counted as it is read.
+    const bytes = new TextEncoder().encode(big);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 256 * 1024) controller.enqueue(bytes.subarray(i, i + 256 * 1024));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect((await admin.get('/api/conversations')).body.total).toBe(1);
+  });
+
   it('answers 404 for an unknown inbox token', async () => {
     expect((await postApiWebhook(t.url, 'nope', SECRET, msg('m-x'))).status).toBe(404);
   });
