@@ -3,6 +3,7 @@ import { conversationsRepo, type ConversationRow } from '../repositories/convers
 import type { Db, Store } from '../repositories/store.ts';
 import { threadingRepo } from '../repositories/threading.ts';
 import { workspacesRepo } from '../repositories/workspaces.ts';
+import { conversationNumbers } from '../repositories/conversation-numbers.ts';
 
 export interface InboxThreadingSettings {
   /** Without a thread key: a message within this many hours of resolving reopens; 0 = always a new conversation. */
@@ -114,8 +115,12 @@ export async function findOrStartConversation(
   if (automated) return null;
 
   // On Postgres the number comes from a separate autocommit statement so the workspace row is
-  // locked for one statement, not the whole ingest transaction. PGlite has one connection: use tx.
-  const number = await workspacesRepo.nextConversationNumber(store.kind === 'postgres' ? store.sql : tx, p.workspaceId);
+  // locked for one statement, not the whole ingest transaction (one statement per batch of concurrent
+  // requests: see ConversationNumbers). PGlite has one connection: use tx.
+  const number =
+    store.kind === 'postgres'
+      ? await conversationNumbers(store.sql).next(p.workspaceId)
+      : await workspacesRepo.reserveConversationNumbers(tx, p.workspaceId, 1);
   const conversation = await conversationsRepo.create(tx, {
     workspaceId: p.workspaceId,
     number,
