@@ -129,4 +129,25 @@ describe.each(storageModes())('API channel end to end (%s)', (mode) => {
     expect(after.firstResponseAt).not.toBeNull();
     expect(after.waitingSince).toBeNull();
   });
+
+  it('applies a new secret and a deleted inbox to the very next webhook (nothing stored under the old ones)', async () => {
+    const created = await admin.post('/api/inboxes', { kind: 'api', name: 'Rotating', credentials: { secret: SECRET } });
+    expect(created.status).toBe(201);
+    const other = created.body as { id: string; publicToken: string };
+    const payload = (id: string) => ({ messages: [{ id, contact: { id: 'rot-1', name: 'Rota' }, text: `rotating ${id}` }] });
+    const stored = async () => (await admin.get(`/api/conversations?inboxId=${other.id}`)).body.total as number;
+    // The server now knows the inbox (webhooks may be answered from what it read here).
+    expect((await postApiWebhook(t.url, other.publicToken, SECRET, payload('r-1'))).status).toBe(200);
+    const newSecret = 'rotated-secret-0123456789abcdef';
+    expect((await admin.patch(`/api/inboxes/${other.id}`, { credentials: { secret: newSecret } })).status).toBe(200);
+    const old = await postApiWebhook(t.url, other.publicToken, SECRET, payload('r-2'));
+    expect(old.status).toBe(401);
+    expect((await postApiWebhook(t.url, other.publicToken, newSecret, payload('r-3'))).status).toBe(200);
+    const conv = (await admin.get(`/api/conversations?inboxId=${other.id}`)).body.items[0];
+    const texts = (await admin.get(`/api/conversations/${conv.id}/messages`)).body.items.map((m: any) => m.text);
+    expect([...texts].sort()).toEqual(['rotating r-1', 'rotating r-3']);
+    expect(await stored()).toBe(1);
+    expect((await admin.delete(`/api/inboxes/${other.id}`)).status).toBe(204);
+    expect((await postApiWebhook(t.url, other.publicToken, newSecret, payload('r-4'))).status).toBe(404);
+  });
 });

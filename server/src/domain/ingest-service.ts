@@ -25,6 +25,16 @@ export interface IngestInbox {
   id: string;
   workspaceId: string;
   settings: unknown;
+  /**
+   * The inbox row's updatedAt, when the caller may hold an outdated copy (WebhookService's cache): the ingest
+   * checks it in its first query and throws StaleInboxError, storing nothing, if the inbox changed since.
+   */
+  confirmUpdatedAt?: Date;
+}
+
+/** The inbox changed (settings, credentials, disabled, deleted) after the caller read the copy it ingests with. */
+export class StaleInboxError extends Error {
+  override name = 'StaleInboxError';
 }
 
 export type IngestResult =
@@ -93,7 +103,7 @@ export class IngestService {
     const prepared = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : NO_FILES;
     let result: IngestResult;
     try {
-      result = await this.#append(inbox, m, prepared.rows);
+      result = await this.#append(inbox, m, prepared.rows, received);
     } catch (err) {
       await this.#attachments.discard(prepared.written, { inboxId: inbox.id, providerMessageIds: [m.providerMessageId] });
       throw err;
@@ -105,7 +115,7 @@ export class IngestService {
   }
 
   /** The transaction: identity → contact → conversation → message, attachment rows and events. */
-  #append(inbox: IngestInbox, m: InboundMessage, files: NewAttachment[]): Promise<IngestResult> {
+  #append(inbox: IngestInbox, m: InboundMessage, files: NewAttachment[], received: IngestInbox): Promise<IngestResult> {
     // Round trips on the hot path (known contact, no thread): BEGIN + probe (+ lock + conversation), append + COMMIT.
     // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
     // transaction runs again reading it under the lock (prefetch off).
@@ -121,7 +131,9 @@ export class IngestService {
         // Without a thread key (or references) the conversation lock is the contact's: take it in the same query.
         lockContactIn: m.threadKey == null && m.threadCandidates === undefined ? inbox.id : null,
         prefetch,
+        checkInbox: received.confirmUpdatedAt ? { id: received.id, updatedAt: received.confirmUpdatedAt } : null,
       });
+      if (!probe.inboxCurrent) throw new StaleInboxError(`inbox ${received.id} changed since it was read`);
       if (probe.seenMessageId) {
         const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
         const conversation = again ? await conversationsRepo.get(tx, inbox.workspaceId, again.conversationId) : null;

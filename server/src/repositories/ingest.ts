@@ -17,6 +17,8 @@ export interface KnownIdentity {
 }
 
 export interface IngestProbe {
+  /** With `checkInbox`: false when that inbox changed since (or was disabled or deleted). Else true. */
+  inboxCurrent: boolean;
   /** Id of the message already stored under this provider id, if any. */
   seenMessageId: string | null;
   /** Which of the given identities the workspace knows, with their contact. */
@@ -78,6 +80,8 @@ export const ingestRepo = {
       lockContactIn?: string | null;
       /** With lockContactIn: also read that contact's newest conversation in the inbox (see IngestProbe.latest). */
       prefetch?: boolean;
+      /** An inbox as the caller read it (a cached copy, by its updatedAt): checked in the same query (inboxCurrent). */
+      checkInbox?: { id: string; updatedAt: Date } | null;
     },
   ): Promise<IngestProbe> {
     const kinds = p.identities.map((i) => i.kind as string);
@@ -95,10 +99,14 @@ export const ingestRepo = {
           WHERE i."workspaceId" = ${p.workspaceId}::uuid AND i.kind = k.kind::"IdentityKind" AND i.address = k.address LIMIT 1
         ) i
         JOIN "Contact" c ON c.id = i."contactId"`;
+    const check = p.checkInbox ?? null;
     const seenMessageAndKnown = Prisma.sql`
+        ${check?.id ?? null}::uuid IS NULL OR EXISTS (
+          SELECT 1 FROM "Inbox" x WHERE x.id = ${check?.id ?? null}::uuid AND x."updatedAt" = ${check?.updatedAt ?? null}::timestamp(3) AND x."disabledAt" IS NULL
+        ) AS "inboxCurrent",
         (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
         (SELECT json_agg(known ORDER BY n) FROM known) AS known`;
-    type Row = { seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null; version: string | null } & Record<string, unknown>;
+    type Row = { inboxCurrent: boolean; seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null; version: string | null } & Record<string, unknown>;
     const rows = p.prefetch && lockIn
       ? await db.$queryRaw<Row[]>`/* prepare: */
       WITH known AS MATERIALIZED (${knownIdentities}), decided AS (
@@ -128,7 +136,7 @@ export const ingestRepo = {
     const row = rows[0];
     const known = (row?.known ?? []).map(({ n: _n, ...k }) => k);
     const latest = row?.version != null ? { conversation: conversationFromRow(row), version: row.version } : null;
-    return { seenMessageId: row?.seenMessageId ?? null, known, lockedContactId: row?.lockedContactId ?? null, latest };
+    return { inboxCurrent: row?.inboxCurrent !== false, seenMessageId: row?.seenMessageId ?? null, known, lockedContactId: row?.lockedContactId ?? null, latest };
   },
 
   /**
