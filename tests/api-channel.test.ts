@@ -150,4 +150,19 @@ describe.each(storageModes())('API channel end to end (%s)', (mode) => {
     expect((await admin.delete(`/api/inboxes/${other.id}`)).status).toBe(204);
     expect((await postApiWebhook(t.url, other.publicToken, newSecret, payload('r-4'))).status).toBe(404);
   });
+
+  it("keeps a new customer to one contact and one conversation when their first messages arrive at once", async () => {
+    const created = await admin.post('/api/inboxes', { kind: 'api', name: 'Rush', credentials: { secret: SECRET } });
+    const rush = created.body as { id: string; publicToken: string };
+    const first = (id: string) => ({ messages: [{ id, contact: { id: 'rush-1', name: 'Rasch', email: 'rasch@example.com' }, text: `hello ${id}` }] });
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => postApiWebhook(t.url, rush.publicToken, SECRET, first(`rush-${i}`))));
+    expect(results.map((r) => [r.status, r.body.received])).toEqual(Array.from({ length: 6 }, () => [200, 1]));
+    const contacts = (await admin.get('/api/contacts?q=rasch@example.com')).body.items;
+    expect(contacts).toHaveLength(1);
+    const conversations = (await admin.get(`/api/conversations?inboxId=${rush.id}`)).body;
+    expect(conversations.total).toBe(1);
+    expect(conversations.items[0].contact.id).toBe(contacts[0].id);
+    const texts = (await admin.get(`/api/conversations/${conversations.items[0].id}/messages?limit=100`)).body.items.map((m: any) => m.text);
+    expect([...texts].sort()).toEqual(Array.from({ length: 6 }, (_, i) => `hello rush-${i}`));
+  });
 });

@@ -1,5 +1,5 @@
 import { lockForTransaction } from '../repositories/locks.ts';
-import { conversationsRepo, type ConversationRow } from '../repositories/conversations.ts';
+import { conversationsRepo, newConversationRow, type ConversationRow } from '../repositories/conversations.ts';
 import type { Db, Store } from '../repositories/store.ts';
 import { threadingRepo } from '../repositories/threading.ts';
 import { workspacesRepo } from '../repositories/workspaces.ts';
@@ -16,6 +16,8 @@ export interface ResolvedConversation {
   conversation: ConversationRow;
   created: boolean;
   reopened: boolean;
+  /** With `deferCreate`: the new conversation is not stored yet; the caller stores it (ingestRepo.append). */
+  deferred?: boolean;
 }
 
 /** How a message points at earlier ones (email): a reply token, and the provider ids it answers. */
@@ -79,6 +81,11 @@ export async function findOrStartConversation(
      * the lookup). Only an open, pending or snoozed one is used as is (the caller verifies it when storing).
      */
     prefetched?: ConversationRow | null;
+    /**
+     * A new conversation is only planned (its row returned, `deferred`), not stored: the caller stores it with
+     * the message. `contactName` for the row's contact.
+     */
+    deferCreate?: { contactName: string | null };
   },
 ): Promise<ResolvedConversation | null> {
   const refs = p.references;
@@ -121,7 +128,7 @@ export async function findOrStartConversation(
     store.kind === 'postgres'
       ? await conversationNumbers(store.sql).next(p.workspaceId)
       : await workspacesRepo.reserveConversationNumbers(tx, p.workspaceId, 1);
-  const conversation = await conversationsRepo.create(tx, {
+  const data = {
     workspaceId: p.workspaceId,
     number,
     inboxId: p.inboxId,
@@ -131,6 +138,7 @@ export async function findOrStartConversation(
     lastActivityAt: p.at,
     waitingSince: null,
     lastMessagePreview: null,
-  });
-  return { conversation, created: true, reopened: false };
+  };
+  if (p.deferCreate) return { conversation: newConversationRow(data, p.deferCreate.contactName), created: true, reopened: false, deferred: true };
+  return { conversation: await conversationsRepo.create(tx, data), created: true, reopened: false };
 }

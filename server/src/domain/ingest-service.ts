@@ -140,7 +140,11 @@ export class IngestService {
         if (again && conversation) return { message: again, conversation, created: false };
       }
 
-      const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known);
+      // Nothing before the append needs a new contact's or conversation's row (consent records and participants
+      // do; threading by key or reference looks conversations up; an automated message never starts one): then
+      // a new customer's first message, or a new conversation, is stored by the append itself, in one statement.
+      const deferCreate = m.threadKey == null && m.threadCandidates === undefined && !m.conversationToken && !m.automated && !m.consent && !m.participants?.length;
+      const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known, { deferCreate });
       const contactId = contact.id;
       const now = new Date();
       if (m.consent) await recordConsent(tx, inbox, m);
@@ -163,8 +167,10 @@ export class IngestService {
           ...(m.automated ? { automated: true } : {}),
         },
         prefetched: probe.latest && probe.latest.conversation.contactId === contactId ? probe.latest.conversation : null,
+        ...(deferCreate ? { deferCreate: { contactName: contact.name } } : {}),
       });
       if (!resolved) return DROPPED_AUTOMATED;
+      if (contact.create && !resolved.deferred) throw new Error('a new contact without a new conversation to store it with');
       const { conversation, created, reopened } = resolved;
       const prefetched = probe.latest && conversation === probe.latest.conversation ? probe.latest : null;
       if (m.participants?.length || contactId !== conversation.contactId) {
@@ -246,7 +252,8 @@ export class IngestService {
       // Without files the append is the transaction's last statement: COMMIT goes with it (one round trip).
       // A failed append (the probe's read went stale) fails the statement, so that COMMIT rolls back.
       if (attachmentRows.length === 0) commitWithNext(tx);
-      if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events))) {
+      const conversationWrite = resolved.deferred ? { create: updated, ...(contact.create ? { contact: contact.create } : {}) } : touch;
+      if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, conversationWrite, events))) {
         prefetch = false;
         throw new RetryTransaction(`conversation ${conversation.id} changed after the probe read it`);
       }

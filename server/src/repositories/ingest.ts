@@ -2,7 +2,8 @@
 // equivalent Prisma calls take several (Prisma loads every include with its own query). Works the same on
 // PostgreSQL and PGlite.
 import { Prisma, sqlState, type AuthorType, type Direction, type IdentityKind, type MessageKind } from '@switchboard/db';
-import { conversationColumnsSql, conversationFromRow, conversationSelect, type ConversationRow } from './conversations.ts';
+import { newContactCtes, type NewContact } from './contacts.ts';
+import { conversationColumnsSql, conversationFromRow, conversationInsert, conversationSelect, type ConversationRow } from './conversations.ts';
 import type { NewEvent } from './events.ts';
 import type { MessageRow } from './messages.ts';
 import type { Db } from './store.ts';
@@ -145,32 +146,33 @@ export const ingestRepo = {
    * returns false when the conversation changed or is no longer the contact's newest; true when stored.
    * Either way a conversation not updated makes the statement itself fail, so the transaction is rolled back
    * (the caller may send COMMIT right behind it: commitWithNext).
+   *
+   * A conversation given as `{ create }` is inserted instead, as that row (its final state: the message's
+   * activity, preview and waiting time included), after the `contact` to create with it if any: a new
+   * customer's first message is one statement.
    */
-  async append(db: Db, message: InboundMessageRow, conversation: ConversationTouch, events: NewEvent[]): Promise<boolean> {
+  async append(
+    db: Db,
+    message: InboundMessageRow,
+    conversation: ConversationTouch | { create: ConversationRow; contact?: NewContact },
+    events: NewEvent[],
+  ): Promise<boolean> {
     const m = message;
+    const writes = Prisma.sql`msg AS (${messageInsert(m)} RETURNING 1), ev AS (${eventsInsert(events, m.updatedAt)} RETURNING 1)`;
+    // The last line divides by the number of conversations written: 0 fails the statement (division_by_zero).
+    const outcome = Prisma.sql`SELECT 1 / (SELECT count(*) FROM conv)::int AS stored, (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM ev)::int AS events`;
+    if ('create' in conversation) {
+      const { create, contact } = conversation;
+      const now = new Date();
+      await (contact
+        ? db.$queryRaw`/* prepare: */
+            WITH ${newContactCtes(contact, now)}, conv AS (${conversationInsert(create)} RETURNING 1), ${writes} ${outcome}`
+        : db.$queryRaw`/* prepare: */ WITH conv AS (${conversationInsert(create)} RETURNING 1), ${writes} ${outcome}`);
+      return true;
+    }
     const c = conversation;
-    const ev = {
-      workspaceIds: events.map((e) => e.workspaceId),
-      types: events.map((e) => e.type),
-      actorTypes: events.map((e) => e.actorType as string),
-      actorIds: events.map((e) => e.actorId ?? null),
-      inboxIds: events.map((e) => e.inboxId ?? null),
-      userIds: events.map((e) => e.userId ?? null),
-      conversationIds: events.map((e) => e.conversationId ?? null),
-      payloads: events.map((e) => JSON.stringify(e.payload)),
-    };
-    // The last line divides by the number of conversations updated: 0 fails the statement (division_by_zero).
     const stored = db.$queryRaw<Array<{ stored: number }>>`/* prepare: */
-      WITH msg AS (
-        INSERT INTO "Message" (id, "workspaceId", "conversationId", "inboxId", direction, kind, "authorType", "authorContactId",
-                               "authorUserId", text, html, "providerMessageId", "deliveryStatus", "deliveryError", metadata,
-                               "createdAt", "updatedAt")
-        VALUES (${m.id}::uuid, ${m.workspaceId}::uuid, ${m.conversationId}::uuid, ${m.inboxId}::uuid, ${m.direction}::"Direction",
-                ${m.kind}::"MessageKind", ${m.authorType}::"AuthorType", ${m.authorContactId}::uuid, ${m.authorUserId}::uuid, ${m.text},
-                ${m.html}, ${m.providerMessageId}, ${m.deliveryStatus}::"DeliveryStatus", ${m.deliveryError},
-                ${JSON.stringify(m.metadata)}::jsonb, ${m.createdAt}, ${m.updatedAt})
-        RETURNING 1
-      ), conv AS (
+      WITH conv AS (
         UPDATE "Conversation" SET
           "lastActivityAt" = ${c.lastActivityAt},
           "waitingSince" = ${c.waitingSince},
@@ -185,16 +187,8 @@ export const ingestRepo = {
             AND NOT EXISTS (SELECT 1 FROM "Conversation" o WHERE o."contactId" = ${c.contactId ?? null}::uuid AND o."inboxId" = ${c.inboxId ?? null}::uuid
                             AND o.id <> ${c.id}::uuid AND o."lastActivityAt" >= ${c.expectLastActivityAt ?? null})))
         RETURNING 1
-      ), ev AS (
-        INSERT INTO "Event" ("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, "createdAt")
-        SELECT e."workspaceId", e.type, e."actorType"::"AuthorType", e."actorId", e."inboxId", e."userId", e."conversationId", e.payload::jsonb, ${c.updatedAt}
-        FROM unnest(${ev.workspaceIds}::uuid[], ${ev.types}::text[], ${ev.actorTypes}::text[], ${ev.actorIds}::uuid[], ${ev.inboxIds}::uuid[],
-                    ${ev.userIds}::uuid[], ${ev.conversationIds}::uuid[], ${ev.payloads}::text[])
-             WITH ORDINALITY AS e("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, n)
-        ORDER BY e.n
-        RETURNING 1
-      )
-      SELECT 1 / (SELECT count(*) FROM conv)::int AS stored, (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM ev)::int AS events`;
+      ), ${writes}
+      ${outcome}`;
     try {
       await stored;
       return true;
@@ -205,3 +199,26 @@ export const ingestRepo = {
     }
   },
 };
+
+/** The INSERT of an inbound message (for a WITH list). */
+function messageInsert(m: InboundMessageRow): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "Message" (id, "workspaceId", "conversationId", "inboxId", direction, kind, "authorType", "authorContactId",
+                               "authorUserId", text, html, "providerMessageId", "deliveryStatus", "deliveryError", metadata,
+                               "createdAt", "updatedAt")
+        VALUES (${m.id}::uuid, ${m.workspaceId}::uuid, ${m.conversationId}::uuid, ${m.inboxId}::uuid, ${m.direction}::"Direction",
+                ${m.kind}::"MessageKind", ${m.authorType}::"AuthorType", ${m.authorContactId}::uuid, ${m.authorUserId}::uuid, ${m.text},
+                ${m.html}, ${m.providerMessageId}, ${m.deliveryStatus}::"DeliveryStatus", ${m.deliveryError},
+                ${JSON.stringify(m.metadata)}::jsonb, ${m.createdAt}, ${m.updatedAt})`;
+}
+
+/** The INSERT of events, in the given order (for a WITH list). */
+function eventsInsert(events: NewEvent[], createdAt: Date): Prisma.Sql {
+  const column = <T>(f: (e: NewEvent) => T) => events.map(f);
+  return Prisma.sql`INSERT INTO "Event" ("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, "createdAt")
+        SELECT e."workspaceId", e.type, e."actorType"::"AuthorType", e."actorId", e."inboxId", e."userId", e."conversationId", e.payload::jsonb, ${createdAt}
+        FROM unnest(${column((e) => e.workspaceId)}::uuid[], ${column((e) => e.type)}::text[], ${column((e) => e.actorType as string)}::text[],
+                    ${column((e) => e.actorId ?? null)}::uuid[], ${column((e) => e.inboxId ?? null)}::uuid[], ${column((e) => e.userId ?? null)}::uuid[],
+                    ${column((e) => e.conversationId ?? null)}::uuid[], ${column((e) => JSON.stringify(e.payload))}::text[])
+             WITH ORDINALITY AS e("workspaceId", type, "actorType", "actorId", "inboxId", "userId", "conversationId", payload, n)
+        ORDER BY e.n`;
+}
