@@ -165,4 +165,29 @@ describe.each(storageModes())('API channel end to end (%s)', (mode) => {
     const texts = (await admin.get(`/api/conversations/${conversations.items[0].id}/messages?limit=100`)).body.items.map((m: any) => m.text);
     expect([...texts].sort()).toEqual(Array.from({ length: 6 }, (_, i) => `hello rush-${i}`));
   });
+
+  it('keeps a thread to one conversation when messages of new and known customers arrive in it at once, and reopens it', async () => {
+    const created = await admin.post('/api/inboxes', { kind: 'api', name: 'Threads', credentials: { secret: SECRET } });
+    const threads = created.body as { id: string; publicToken: string };
+    const inThread = (id: string, customer: string) => ({
+      messages: [{ id, threadId: 'order-77', subject: 'Order 77', contact: { id: customer, name: `Name ${customer}` }, text: `thread ${id}` }],
+    });
+    const send = (id: string, customer: string) => postApiWebhook(t.url, threads.publicToken, SECRET, inThread(id, customer));
+    const first = await Promise.all(Array.from({ length: 6 }, (_, i) => send(`t-${i}`, `buyer-${i % 3}`)));
+    expect(first.map((r) => r.body.received)).toEqual([1, 1, 1, 1, 1, 1]);
+    const list = async () => (await admin.get(`/api/conversations?inboxId=${threads.id}&status=open,pending,snoozed,resolved`)).body;
+    expect((await list()).total).toBe(1);
+    const conv = (await list()).items[0];
+    // Resolved, then more messages in the thread at once: the same conversation, reopened.
+    expect((await admin.patch(`/api/conversations/${conv.id}`, { status: 'resolved' })).status).toBe(200);
+    const again = await Promise.all(Array.from({ length: 4 }, (_, i) => send(`t-again-${i}`, `buyer-${i % 2}`)));
+    expect(again.map((r) => r.body.received)).toEqual([1, 1, 1, 1]);
+    const after = await list();
+    expect(after.total).toBe(1);
+    expect(after.items[0]).toMatchObject({ id: conv.id, status: 'open' });
+    const messages = (await admin.get(`/api/conversations/${conv.id}/messages?limit=100`)).body.items as Array<{ direction: string }>;
+    expect(messages.filter((m) => m.direction === 'in')).toHaveLength(10);
+    const others = (await admin.get(`/api/conversations/${conv.id}/participants`)).body.items as Array<{ contact: { name: string } }>;
+    expect(others.map((p) => p.contact.name).sort()).toEqual(['Name buyer-0', 'Name buyer-1', 'Name buyer-2'].filter((n) => n !== conv.contact.name));
+  });
 });

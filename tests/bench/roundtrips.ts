@@ -52,11 +52,14 @@ try {
   const admin = await setupAdmin(server.url);
   const inbox = (await admin.post('/api/inboxes', { kind: 'api', name: 'RT', credentials: { secret: SECRET } })).body as { publicToken: string };
   // The relay reacts to every commit (numbering the new events). It is stopped while the request runs so the
-  // request's own queries are counted alone, then run once and counted. (The job worker wakes after a commit
-  // only when the transaction enqueued a job: ingest does only for files offered by URL.)
+  // request's own queries are counted alone, then run once and counted. The job worker (it wakes after a commit
+  // only when the transaction enqueued a job: ingest does only for files offered by URL) is stopped too: its
+  // periodic look for work would be counted.
+  const jobs = server.services.jobs;
   const send = async (message: Record<string, unknown>) => {
     const body = JSON.stringify({ messages: [message] });
     await server.relay.stop();
+    await jobs.stop();
     log = [];
     wire = 0;
     writes = 0;
@@ -73,6 +76,7 @@ try {
     server.relay.start();
     await server.relay.flush();
     counts.relay = [wire, writes];
+    jobs.start();
     return { counts, queries };
   };
   const contact = (n: number) => ({ id: `cust-${n}`, name: `Customer ${n}`, email: `customer${n}@rt.example` });

@@ -71,6 +71,8 @@ export async function findOrStartConversation(
     contactCreated?: boolean;
     /** This transaction already holds the contact's lock (ingestRepo.probe takes it with the identity lookup). */
     contactLocked?: boolean;
+    /** This transaction already holds the thread's lock (ingestRepo.probe, for a message with a thread key). */
+    threadLocked?: boolean;
     threadKey: string | null;
     subject: string | null;
     at: Date;
@@ -78,7 +80,8 @@ export async function findOrStartConversation(
     references?: ThreadReferences;
     /**
      * With contactLocked and no thread key: the contact's newest conversation as the probe read it (null: use
-     * the lookup). Only an open, pending or snoozed one is used as is (the caller verifies it when storing).
+     * the lookup); only an open, pending or snoozed one is used as is. With threadLocked: the thread's newest,
+     * whatever its status (a thread's conversation is reopened). The caller verifies it when storing.
      */
     prefetched?: ConversationRow | null;
     /**
@@ -100,13 +103,14 @@ export async function findOrStartConversation(
   // A contact created in this transaction has no conversation yet, and no other transaction can know its
   // id to take its lock: without a thread key, neither the lock nor the lookup is needed.
   if (threadKey || !p.contactCreated) {
-    // (ingestRepo.probe builds the contact key in SQL: keep the two in step.)
+    // (ingestRepo.probe builds both keys in SQL: keep them in step.)
     const lockKey = `${p.inboxId}:${threadKey ?? `contact:${p.contactId}`}`;
-    if (threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
-    const prefetched = threadKey == null && p.contactLocked && p.prefetched?.status !== 'resolved' ? p.prefetched : null;
-    existing = threadKey
-      ? await conversationsRepo.latestForThread(tx, p.inboxId, threadKey)
-      : (prefetched ?? (await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId)));
+    const locked = threadKey != null ? p.threadLocked === true && threadKey === p.threadKey : p.contactLocked === true;
+    if (!locked) await lockForTransaction(tx, lockKey);
+    const prefetched = !locked ? null : threadKey != null ? p.prefetched : p.prefetched?.status !== 'resolved' ? p.prefetched : null;
+    existing =
+      prefetched ??
+      (threadKey ? await conversationsRepo.latestForThread(tx, p.inboxId, threadKey) : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId));
   }
 
   if (existing) {

@@ -2,6 +2,7 @@ import type { InboundEdit, InboundMessage, StatusUpdate, WatermarkUpdate } from 
 import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
+import { contactsRepo } from '../repositories/contacts.ts';
 import { conversationsRepo, type ConversationRow } from '../repositories/conversations.ts';
 import { uuidv7 } from '../repositories/ids.ts';
 import { ingestRepo } from '../repositories/ingest.ts';
@@ -120,6 +121,8 @@ export class IngestService {
     // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
     // transaction runs again reading it under the lock (prefetch off).
     let prefetch = true;
+    // A thread key without references or a reply token: the thread decides the conversation.
+    const byThreadKey = m.threadKey != null && m.threadCandidates === undefined && !m.conversationToken ? m.threadKey : null;
     return this.#store.transaction(async (tx): Promise<IngestResult> => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
@@ -128,8 +131,12 @@ export class IngestService {
         inboxId: inbox.id,
         providerMessageId: m.providerMessageId,
         identities: trustedIdentities(m.contact),
-        // Without a thread key (or references) the conversation lock is the contact's: take it in the same query.
+        // Without a thread key (or references) the conversation lock is the contact's, with one the thread's: take
+        // it in the same query, and read the conversation it guards.
         lockContactIn: m.threadKey == null && m.threadCandidates === undefined ? inbox.id : null,
+        // (The thread's lock always here, in the transaction's first statement, like the contact's: nobody waits
+        // for it while holding anything.)
+        thread: byThreadKey ? { key: byThreadKey } : null,
         prefetch,
         checkInbox: received.confirmUpdatedAt ? { id: received.id, updatedAt: received.confirmUpdatedAt } : null,
       });
@@ -141,9 +148,13 @@ export class IngestService {
       }
 
       // Nothing before the append needs a new contact's or conversation's row (consent records and participants
-      // do; threading by key or reference looks conversations up; an automated message never starts one): then
-      // a new customer's first message, or a new conversation, is stored by the append itself, in one statement.
-      const deferCreate = m.threadKey == null && m.threadCandidates === undefined && !m.conversationToken && !m.automated && !m.consent && !m.participants?.length;
+      // do; threading by reference looks conversations up; an automated message never starts one): then a new
+      // customer's first message, or a new conversation, is stored by the append itself, in one statement. With
+      // a thread key, when the thread looked empty (should it have a conversation after all, the contact is
+      // stored on its own below).
+      const deferCreate =
+        m.threadCandidates === undefined && !m.conversationToken && !m.automated && !m.consent && !m.participants?.length &&
+        (m.threadKey == null || (probe.threadLocked && probe.latest === null));
       const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known, { deferCreate });
       const contactId = contact.id;
       const now = new Date();
@@ -156,6 +167,7 @@ export class IngestService {
         contactId,
         contactCreated: contact.created,
         contactLocked: probe.lockedContactId === contactId,
+        threadLocked: probe.threadLocked,
         threadKey: m.threadKey ?? null,
         subject: m.subject ?? null,
         at,
@@ -166,11 +178,14 @@ export class IngestService {
           ...(m.conversationToken ? { conversationToken: m.conversationToken } : {}),
           ...(m.automated ? { automated: true } : {}),
         },
-        prefetched: probe.latest && probe.latest.conversation.contactId === contactId ? probe.latest.conversation : null,
+        prefetched: prefetch && probe.latest && (probe.threadLocked || probe.latest.conversation.contactId === contactId) ? probe.latest.conversation : null,
         ...(deferCreate ? { deferCreate: { contactName: contact.name } } : {}),
       });
       if (!resolved) return DROPPED_AUTOMATED;
-      if (contact.create && !resolved.deferred) throw new Error('a new contact without a new conversation to store it with');
+      if (contact.create && !resolved.deferred) {
+        await contactsRepo.insert(tx, contact.create);
+        contact.create = undefined;
+      }
       const { conversation, created, reopened } = resolved;
       const prefetched = probe.latest && conversation === probe.latest.conversation ? probe.latest : null;
       if (m.participants?.length || contactId !== conversation.contactId) {
@@ -225,7 +240,12 @@ export class IngestService {
         reopen,
         updatedAt: writtenAt,
         ...(prefetched
-          ? { expectVersion: prefetched.version, contactId, inboxId: inbox.id, expectLastActivityAt: prefetched.conversation.lastActivityAt }
+          ? {
+              expectVersion: prefetched.version,
+              ...(probe.threadLocked ? { threadKey: prefetched.conversation.threadKey ?? '' } : { contactId }),
+              inboxId: inbox.id,
+              expectLastActivityAt: prefetched.conversation.lastActivityAt,
+            }
           : {}),
       };
       const updated: ConversationRow = {

@@ -129,8 +129,12 @@ export const contactsRepo = {
     lenient: IdentityInput[],
   ): Promise<string> {
     const id = uuidv7();
-    await db.$queryRaw`/* prepare: */ WITH ${newContactCtes({ id, ...data, strict, lenient }, new Date())} SELECT 1 AS done`;
+    await contactsRepo.insert(db, { id, ...data, strict, lenient });
     return id;
+  },
+  /** Inserts a planned contact with its identities (as createWithIdentities). */
+  async insert(db: Db, contact: NewContact): Promise<void> {
+    await db.$queryRaw`/* prepare: */ WITH ${newContactCtes(contact, new Date())} SELECT 1 AS done`;
   },
   /**
    * A consent keyword (SMS STOP / START / HELP) on an identity, one raw statement (runs in the sql-only ingest

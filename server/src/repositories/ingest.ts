@@ -26,11 +26,14 @@ export interface IngestProbe {
   known: KnownIdentity[];
   /** With `lockContactIn`: the contact whose conversation lock this query took (null: none known). */
   lockedContactId: string | null;
+  /** With `thread`: this query took the thread's conversation lock. */
+  threadLocked: boolean;
   /**
    * With `lockContactIn` and `prefetch`: that contact's newest conversation in the inbox, as
-   * conversationsRepo.latestForContact returns it, but read in the same statement, i.e. possibly before a
-   * concurrent holder of the lock committed. Only usable with `version` passed to `append`, which then
-   * stores nothing unless the row is unchanged and still the newest (else: retry without prefetch).
+   * conversationsRepo.latestForContact returns it (with `thread`: the thread's, as latestForThread), but read
+   * in the same statement, i.e. possibly before a concurrent holder of the lock committed. Only usable with
+   * `version` passed to `append`, which then stores nothing unless the row is unchanged and still the newest
+   * (else: retry without prefetch).
    */
   latest: { conversation: ConversationRow; version: string } | null;
 }
@@ -56,8 +59,9 @@ export interface ConversationTouch {
    * the row is still that version and still the contact's newest in the inbox (append returns false otherwise).
    */
   expectVersion?: string | null;
-  /** With expectVersion: the contact and inbox of the conversation (for the "still the newest" check). */
+  /** With expectVersion: the contact (or thread) and inbox of the conversation (for the "still the newest" check). */
   contactId?: string;
+  threadKey?: string;
   inboxId?: string;
   expectLastActivityAt?: Date;
 }
@@ -81,6 +85,12 @@ export const ingestRepo = {
       lockContactIn?: string | null;
       /** With lockContactIn: also read that contact's newest conversation in the inbox (see IngestProbe.latest). */
       prefetch?: boolean;
+      /**
+       * Instead of lockContactIn, for a message with a thread key: take the thread's conversation lock (the key is
+       * conversation-resolver.ts's `<inboxId>:<threadKey>`) and read its newest conversation (IngestProbe.latest,
+       * whether or not `prefetch` is set).
+       */
+      thread?: { key: string } | null;
       /** An inbox as the caller read it (a cached copy, by its updatedAt): checked in the same query (inboxCurrent). */
       checkInbox?: { id: string; updatedAt: Date } | null;
     },
@@ -108,7 +118,25 @@ export const ingestRepo = {
         (SELECT m.id FROM "Message" m WHERE m."inboxId" = ${p.inboxId}::uuid AND m."providerMessageId" = ${p.providerMessageId}) AS "seenMessageId",
         (SELECT json_agg(known ORDER BY n) FROM known) AS known`;
     type Row = { inboxCurrent: boolean; seenMessageId: string | null; known: Array<KnownIdentity & { n: number }> | null; lockedContactId: string | null; version: string | null } & Record<string, unknown>;
-    const rows = p.prefetch && lockIn
+    const thread = p.thread ?? null;
+    const rows = thread
+      ? await db.$queryRaw<Row[]>`/* prepare: */
+      WITH known AS MATERIALIZED (${knownIdentities}), locked AS MATERIALIZED (
+        SELECT 1 AS held FROM (SELECT pg_advisory_xact_lock(hashtextextended(${p.inboxId}::text || ':' || ${thread.key}::text, 0))) l
+      ), theirs AS MATERIALIZED (
+        SELECT ${conversationColumnsSql}, c.xmin::text AS version FROM "Conversation" c
+        WHERE c."inboxId" = ${p.inboxId}::uuid AND c."threadKey" = ${thread.key} AND EXISTS (SELECT 1 FROM locked)
+      )
+      SELECT
+        ${seenMessageAndKnown},
+        NULL::uuid AS "lockedContactId",
+        latest.*
+      FROM (SELECT 1) one LEFT JOIN LATERAL (
+        SELECT ${conversationSelect}, c.version
+        FROM theirs c JOIN "Contact" ct ON ct.id = c."contactId"
+        ORDER BY c."lastActivityAt" DESC LIMIT 1
+      ) latest ON true`
+      : p.prefetch && lockIn
       ? await db.$queryRaw<Row[]>`/* prepare: */
       WITH known AS MATERIALIZED (${knownIdentities}), decided AS (
         SELECT "contactId" FROM known ORDER BY n LIMIT 1
@@ -137,7 +165,14 @@ export const ingestRepo = {
     const row = rows[0];
     const known = (row?.known ?? []).map(({ n: _n, ...k }) => k);
     const latest = row?.version != null ? { conversation: conversationFromRow(row), version: row.version } : null;
-    return { inboxCurrent: row?.inboxCurrent !== false, seenMessageId: row?.seenMessageId ?? null, known, lockedContactId: row?.lockedContactId ?? null, latest };
+    return {
+      inboxCurrent: row?.inboxCurrent !== false,
+      seenMessageId: row?.seenMessageId ?? null,
+      known,
+      lockedContactId: row?.lockedContactId ?? null,
+      threadLocked: thread !== null,
+      latest,
+    };
   },
 
   /**
@@ -171,6 +206,8 @@ export const ingestRepo = {
       return true;
     }
     const c = conversation;
+    // "Still the newest" of the contact's conversations in the inbox, or of the thread's.
+    const sameKey = c.threadKey != null ? Prisma.sql`o."threadKey" = ${c.threadKey}` : Prisma.sql`o."contactId" = ${c.contactId ?? null}::uuid`;
     const stored = db.$queryRaw<Array<{ stored: number }>>`/* prepare: */
       WITH conv AS (
         UPDATE "Conversation" SET
@@ -184,7 +221,7 @@ export const ingestRepo = {
         WHERE id = ${c.id}::uuid AND "workspaceId" = ${c.workspaceId}::uuid
           AND (${c.expectVersion ?? null}::text IS NULL OR (
             xmin = ${c.expectVersion ?? null}::text::xid
-            AND NOT EXISTS (SELECT 1 FROM "Conversation" o WHERE o."contactId" = ${c.contactId ?? null}::uuid AND o."inboxId" = ${c.inboxId ?? null}::uuid
+            AND NOT EXISTS (SELECT 1 FROM "Conversation" o WHERE ${sameKey} AND o."inboxId" = ${c.inboxId ?? null}::uuid
                             AND o.id <> ${c.id}::uuid AND o."lastActivityAt" >= ${c.expectLastActivityAt ?? null})))
         RETURNING 1
       ), ${writes}
