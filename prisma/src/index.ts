@@ -60,8 +60,15 @@ export const DEFAULT_POOL_SIZE = 10;
  * plan (no plan that depends on a parameter's value, e.g. an array's length: see ingestRepo.probe).
  */
 export const PREPARE_MARKER = '/* prepare: */';
-/** The pg connection option that makes named statements keep their generic plan. */
-export const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
+/**
+ * How openDatabase configures its pg pool (besides URL and size), for tools that build their own (the bench):
+ * transactions left idle end after a minute, pipeline mode, named statements keep their generic plan.
+ */
+export const POOL_OPTIONS = {
+  idle_in_transaction_session_timeout: 60_000,
+  pipeline: true,
+  options: '-c plan_cache_mode=force_generic_plan',
+} as const satisfies pg.PoolConfig;
 const statementNames = new Map<string, string>();
 
 function statementName(sql: string): string | undefined {
@@ -111,13 +118,8 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     // once instead of after its answer (Store sends BEGIN with a transaction's first statement, and COMMIT with
     // its last, in one write: see batchWrites). Each query keeps its own Sync, so an error affects only its own
     // query (and, inside a transaction, the transaction, as always).
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: poolSize,
-      idle_in_transaction_session_timeout: 60_000,
-      pipeline: true,
-      ...(pgbouncer ? {} : { options: GENERIC_PLANS }),
-    });
+    const { options, ...rest } = POOL_OPTIONS;
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, ...rest, ...(pgbouncer ? {} : { options }) });
     // An idle connection that fails (server restart, database dropped) is dropped by the pool; without a
     // listener the 'error' event would crash the process.
     pool.on('error', (err) => log(`db: idle connection failed: ${err.message}`));

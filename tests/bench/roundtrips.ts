@@ -7,7 +7,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { signApiPayload } from '@switchboard/channels/api';
-import { DEFAULT_POOL_SIZE, GENERIC_PLANS, type Database } from '@switchboard/db';
+import { DEFAULT_POOL_SIZE, POOL_OPTIONS, type Database } from '@switchboard/db';
 import { PrismaClient } from '@switchboard/db/client';
 import { createTestDatabase } from '@switchboard/db/testing';
 import { createLogger, loadConfig, startServer } from '@switchboard/server';
@@ -22,7 +22,7 @@ const SECRET = 'roundtrip-secret-0123456789';
 
 const test = await createTestDatabase('postgres');
 await test.close();
-const pool = new pg.Pool({ connectionString: test.url, max: DEFAULT_POOL_SIZE, pipeline: true, options: GENERIC_PLANS });
+const pool = new pg.Pool({ connectionString: test.url, max: DEFAULT_POOL_SIZE, ...POOL_OPTIONS });
 pool.on('error', () => {}); // idle connections closed while the database is dropped
 let wire = 0;
 let writes = 0;

@@ -53,8 +53,8 @@ export const eventsRepo = {
    */
   async claimUnpublished(tx: Db, limit: number): Promise<EventRow[]> {
     await tx.$executeRaw`/* prepare: */ SELECT pg_advisory_xact_lock(${RELAY_LOCK})`;
-    // The unnumbered events come from a partial index (Event_unnumbered_idx) that holds only them. The
-    // transaction ends with this statement: its COMMIT goes along.
+    // The unnumbered events come from a partial index that holds only them (Event_unnumbered_idx, made by a
+    // migration). The transaction ends with this statement: its COMMIT goes along.
     commitWithNext(tx);
     const rows = await tx.$queryRaw<EventRow[]>`/* prepare: */
       WITH next AS (
