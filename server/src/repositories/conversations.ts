@@ -19,8 +19,9 @@ type RawConversation = Omit<ConversationRow, 'contact' | 'labels'> & { contactNa
 const columns = Object.values(Prisma.ConversationScalarFieldEnum).map((f) => `"${f}"`);
 const conversationColumns = Prisma.raw(columns.map((c) => `c.${c}`).join(', '));
 const returningColumns = Prisma.raw(columns.join(', '));
+// Each label by its primary key: a join let generic plans hash the workspace's whole Label table per row.
 const labelNames = Prisma.raw(
-  `ARRAY(SELECT l.name FROM "ConversationLabel" cl JOIN "Label" l ON l.id = cl."labelId" WHERE cl."conversationId" = c.id) AS "labelNames"`,
+  `ARRAY(SELECT (SELECT l.name FROM "Label" l WHERE l.id = cl."labelId") FROM "ConversationLabel" cl WHERE cl."conversationId" = c.id) AS "labelNames"`,
 );
 
 export type NewConversationData = {
