@@ -15,6 +15,9 @@ export { Prisma, $Enums } from '../generated/client.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+/** A connection taken from the PostgreSQL pool (Store's raw-SQL transactions). */
+export type PgPoolClient = pg.PoolClient;
+
 export type Database = {
   prisma: PrismaClient;
   kind: DatabaseKind;
@@ -53,8 +56,19 @@ export const DEFAULT_POOL_SIZE = 10;
  * varies with list lengths) never pile up. A marked statement must name its result columns (no `*`): a
  * migration that adds a column would otherwise invalidate running servers' plans ("cached plan must not
  * change result type"). A URL with `pgbouncer=true` (a pooler in transaction mode) turns names off.
+ * The pool's connections use `plan_cache_mode=force_generic_plan`: a marked statement must have a good generic
+ * plan (no plan that depends on a parameter's value, e.g. an array's length: see ingestRepo.probe).
  */
 export const PREPARE_MARKER = '/* prepare: */';
+/**
+ * How openDatabase configures its pg pool (besides URL and size), for tools that build their own (the bench):
+ * transactions left idle end after a minute, pipeline mode, named statements keep their generic plan.
+ */
+export const POOL_OPTIONS = {
+  idle_in_transaction_session_timeout: 60_000,
+  pipeline: true,
+  options: '-c plan_cache_mode=force_generic_plan',
+} as const satisfies pg.PoolConfig;
 const statementNames = new Map<string, string>();
 
 function statementName(sql: string): string | undefined {
@@ -97,7 +111,15 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     const { url, pgbouncer } = withoutPgbouncerFlag(opts.url);
     // A transaction left idle (a stuck caller) is ended by the server after a minute, releasing its locks:
     // raw-SQL transactions have no client-side timeout of their own.
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, idle_in_transaction_session_timeout: 60_000 });
+    // Named statements keep their generic plan (planned once per connection, as PREPARE_MARKER promises): left to
+    // itself the server replans a statement whenever its custom plans look cheaper, at a planning cost
+    // that, for the ingest probe, exceeds running it. Unnamed statements are planned per execution either way.
+    // Pipeline mode: a query issued while an earlier one on the same connection is still running is sent at
+    // once instead of after its answer (Store sends BEGIN with a transaction's first statement, and COMMIT with
+    // its last, in one write: see batchWrites). Each query keeps its own Sync, so an error affects only its own
+    // query (and, inside a transaction, the transaction, as always).
+    const { options, ...rest } = POOL_OPTIONS;
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, ...rest, ...(pgbouncer ? {} : { options }) });
     // An idle connection that fails (server restart, database dropped) is dropped by the pool; without a
     // listener the 'error' event would crash the process.
     pool.on('error', (err) => log(`db: idle connection failed: ${err.message}`));
@@ -155,6 +177,33 @@ export function isUniqueViolation(err: unknown): boolean {
   const cause = e.meta?.driverAdapterError?.cause;
   if (err instanceof pg.DatabaseError) return err.code === '23505';
   return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505' || e.meta?.code === '23505';
+}
+
+/**
+ * The SQLSTATE of a database error, from pg (raw SQL on the pool) or from the Prisma client (PGlite, or a
+ * Prisma query on PostgreSQL); undefined for anything else.
+ */
+export function sqlState(err: unknown): string | undefined {
+  if (err instanceof pg.DatabaseError) return err.code;
+  if (typeof err !== 'object' || err === null) return undefined;
+  type Cause = { originalCode?: unknown; code?: unknown };
+  const e = err as { meta?: { code?: unknown; driverAdapterError?: { cause?: Cause } }; cause?: Cause };
+  const code = e.meta?.driverAdapterError?.cause?.originalCode ?? e.meta?.driverAdapterError?.cause?.code ?? e.meta?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Runs `fn` with the connection's socket corked: the queries it issues synchronously (pipelined, see the
+ * pool's `pipeline` option) leave in one write instead of one each.
+ */
+export function batchWrites<T>(client: pg.PoolClient, fn: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return fn();
+  } finally {
+    stream?.uncork?.();
+  }
 }
 
 const NAMED = Symbol('switchboard.namedStatements');

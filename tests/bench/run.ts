@@ -2,7 +2,8 @@
 //
 //   npm run bench                                  all scenarios
 //   npm run bench -- --only=ingest --messages=1000 a subset, a smaller window
-//   options: --messages=N (3000) --warmup=N (600) --concurrency=N (50) --only=<substring of the scenario name>
+//   npm run bench -- --only=baseline,api --stores=postgres   the API ingest rows with the baseline (their ratio)
+//   options: --messages=N (3000) --warmup=N (600) --concurrency=N (50) --only=<substrings of scenario names, comma-separated>
 //            --stores=postgres,pglite (the app scenarios' stores)
 //
 // Each scenario (scenarios/*.ts) returns rows; this file runs them in order, prints one table and writes
@@ -97,8 +98,9 @@ if (environment.loadAverage.before > 0.5 * environment.cpus) {
 opts.log(`bench: ${opts.messages} msgs per scenario, warm-up ${opts.warmup}, concurrency ${opts.concurrency}; ${environment.cpus} CPUs; Postgres ${environment.postgres}`);
 
 const rows: BenchRow[] = [];
+const only = values.only?.split(',').map((v) => v.trim()).filter(Boolean);
 for (const s of SCENARIOS) {
-  if (values.only && !s.name.includes(values.only)) continue;
+  if (only && !only.some((o) => s.name.includes(o))) continue;
   rows.push(...(await s.run(opts)));
 }
 

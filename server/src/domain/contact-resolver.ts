@@ -1,6 +1,7 @@
 import type { NormalizedContact } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
-import { contactsRepo } from '../repositories/contacts.ts';
+import { contactsRepo, type NewContact } from '../repositories/contacts.ts';
+import { uuidv7 } from '../repositories/ids.ts';
 import type { KnownIdentity } from '../repositories/ingest.ts';
 import type { Db } from '../repositories/store.ts';
 
@@ -10,6 +11,8 @@ export interface ResolvedContact {
   name: string | null;
   /** Created by this call (in the caller's transaction, so nobody else can see it yet). */
   created: boolean;
+  /** With `deferCreate`: the new contact, not stored yet; the caller stores it (ingestRepo.append). */
+  create?: NewContact;
 }
 
 /** The identities resolveContact looks up: every one not marked `verified: false`. */
@@ -28,7 +31,13 @@ export const trustedIdentities = (input: NormalizedContact) => input.identities.
  * `known`: the workspace's rows for trustedIdentities(input), when the caller already looked them up
  * (ingest does, in the same query as its idempotency check); otherwise they are queried here.
  */
-export async function resolveContact(tx: Db, workspaceId: string, input: NormalizedContact, known?: KnownIdentity[]): Promise<ResolvedContact> {
+export async function resolveContact(
+  tx: Db,
+  workspaceId: string,
+  input: NormalizedContact,
+  known?: KnownIdentity[],
+  opts: { deferCreate?: boolean } = {},
+): Promise<ResolvedContact> {
   const trusted = trustedIdentities(input);
   const claimed = input.identities.filter((i) => i.verified === false);
   const rows: Array<{ kind: string; address: string; contactId: string; contactName?: string | null }> =
@@ -50,11 +59,13 @@ export async function resolveContact(tx: Db, workspaceId: string, input: Normali
   // One statement: the contact, its trusted identities without skipping (a race surfaces as a unique
   // violation → retry) and its claimed ones skipping any address somebody already holds.
   const name = input.name ?? null;
-  const id = await contactsRepo.createWithIdentities(
-    tx,
-    { workspaceId, name, company: input.company ?? null, attributes: (input.attributes ?? {}) as Prisma.InputJsonValue },
-    trusted.map((i) => ({ kind: i.kind, address: i.address, verified: i.verified === true })),
-    claimed.map((i) => ({ kind: i.kind, address: i.address, verified: false })),
-  );
+  const data = { workspaceId, name, company: input.company ?? null, attributes: (input.attributes ?? {}) as Prisma.InputJsonValue };
+  const strict = trusted.map((i) => ({ kind: i.kind, address: i.address, verified: i.verified === true }));
+  const lenient = claimed.map((i) => ({ kind: i.kind, address: i.address, verified: false }));
+  if (opts.deferCreate) {
+    const id = uuidv7();
+    return { id, name, created: true, create: { id, ...data, strict, lenient } };
+  }
+  const id = await contactsRepo.createWithIdentities(tx, data, strict, lenient);
   return { id, name, created: true };
 }

@@ -1,8 +1,9 @@
 import { lockForTransaction } from '../repositories/locks.ts';
-import { conversationsRepo, type ConversationRow } from '../repositories/conversations.ts';
+import { conversationsRepo, newConversationRow, type ConversationRow } from '../repositories/conversations.ts';
 import type { Db, Store } from '../repositories/store.ts';
 import { threadingRepo } from '../repositories/threading.ts';
 import { workspacesRepo } from '../repositories/workspaces.ts';
+import { conversationNumbers } from '../repositories/conversation-numbers.ts';
 
 export interface InboxThreadingSettings {
   /** Without a thread key: a message within this many hours of resolving reopens; 0 = always a new conversation. */
@@ -15,6 +16,8 @@ export interface ResolvedConversation {
   conversation: ConversationRow;
   created: boolean;
   reopened: boolean;
+  /** With `deferCreate`: the new conversation is not stored yet; the caller stores it (ingestRepo.append). */
+  deferred?: boolean;
 }
 
 /** How a message points at earlier ones (email): a reply token, and the provider ids it answers. */
@@ -68,6 +71,8 @@ export async function findOrStartConversation(
     contactCreated?: boolean;
     /** This transaction already holds the contact's lock (ingestRepo.probe takes it with the identity lookup). */
     contactLocked?: boolean;
+    /** This transaction already holds the thread's lock (ingestRepo.probe, for a message with a thread key). */
+    threadLocked?: boolean;
     threadKey: string | null;
     subject: string | null;
     at: Date;
@@ -75,9 +80,15 @@ export async function findOrStartConversation(
     references?: ThreadReferences;
     /**
      * With contactLocked and no thread key: the contact's newest conversation as the probe read it (null: use
-     * the lookup). Only an open, pending or snoozed one is used as is (the caller verifies it when storing).
+     * the lookup); only an open, pending or snoozed one is used as is. With threadLocked: the thread's newest,
+     * whatever its status (a thread's conversation is reopened). The caller verifies it when storing.
      */
     prefetched?: ConversationRow | null;
+    /**
+     * A new conversation is only planned (its row returned, `deferred`), not stored: the caller stores it with
+     * the message. `contactName` for the row's contact.
+     */
+    deferCreate?: { contactName: string | null };
   },
 ): Promise<ResolvedConversation | null> {
   const refs = p.references;
@@ -92,13 +103,14 @@ export async function findOrStartConversation(
   // A contact created in this transaction has no conversation yet, and no other transaction can know its
   // id to take its lock: without a thread key, neither the lock nor the lookup is needed.
   if (threadKey || !p.contactCreated) {
-    // (ingestRepo.probe builds the contact key in SQL: keep the two in step.)
+    // (ingestRepo.probe builds both keys in SQL: keep them in step.)
     const lockKey = `${p.inboxId}:${threadKey ?? `contact:${p.contactId}`}`;
-    if (threadKey != null || !p.contactLocked) await lockForTransaction(tx, lockKey);
-    const prefetched = threadKey == null && p.contactLocked && p.prefetched?.status !== 'resolved' ? p.prefetched : null;
-    existing = threadKey
-      ? await conversationsRepo.latestForThread(tx, p.inboxId, threadKey)
-      : (prefetched ?? (await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId)));
+    const locked = threadKey != null ? p.threadLocked === true && threadKey === p.threadKey : p.contactLocked === true;
+    if (!locked) await lockForTransaction(tx, lockKey);
+    const prefetched = !locked ? null : threadKey != null ? p.prefetched : p.prefetched?.status !== 'resolved' ? p.prefetched : null;
+    existing =
+      prefetched ??
+      (threadKey ? await conversationsRepo.latestForThread(tx, p.inboxId, threadKey) : await conversationsRepo.latestForContact(tx, p.inboxId, p.contactId));
   }
 
   if (existing) {
@@ -114,9 +126,13 @@ export async function findOrStartConversation(
   if (automated) return null;
 
   // On Postgres the number comes from a separate autocommit statement so the workspace row is
-  // locked for one statement, not the whole ingest transaction. PGlite has one connection: use tx.
-  const number = await workspacesRepo.nextConversationNumber(store.kind === 'postgres' ? store.sql : tx, p.workspaceId);
-  const conversation = await conversationsRepo.create(tx, {
+  // locked for one statement, not the whole ingest transaction (one statement per batch of concurrent
+  // requests: see ConversationNumbers). PGlite has one connection: use tx.
+  const number =
+    store.kind === 'postgres'
+      ? await conversationNumbers(store.sql).next(p.workspaceId)
+      : await workspacesRepo.reserveConversationNumbers(tx, p.workspaceId, 1);
+  const data = {
     workspaceId: p.workspaceId,
     number,
     inboxId: p.inboxId,
@@ -126,6 +142,7 @@ export async function findOrStartConversation(
     lastActivityAt: p.at,
     waitingSince: null,
     lastMessagePreview: null,
-  });
-  return { conversation, created: true, reopened: false };
+  };
+  if (p.deferCreate) return { conversation: newConversationRow(data, p.deferCreate.contactName), created: true, reopened: false, deferred: true };
+  return { conversation: await conversationsRepo.create(tx, data), created: true, reopened: false };
 }

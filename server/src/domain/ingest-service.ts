@@ -2,11 +2,12 @@ import type { InboundEdit, InboundMessage, InboxKind, StatusUpdate, WatermarkUpd
 import type { Prisma } from '@switchboard/db';
 import { htmlToText, preview, sanitizeHtml } from '../lib/html.ts';
 import type { Logger } from '../lib/logger.ts';
+import { contactsRepo } from '../repositories/contacts.ts';
 import { conversationsRepo, type ConversationRow } from '../repositories/conversations.ts';
 import { uuidv7 } from '../repositories/ids.ts';
 import { ingestRepo } from '../repositories/ingest.ts';
 import { messagesRepo, type MessageRow } from '../repositories/messages.ts';
-import { RetryTransaction, type Store } from '../repositories/store.ts';
+import { commitWithNext, RetryTransaction, type Store } from '../repositories/store.ts';
 import { resolveContact, trustedIdentities } from './contact-resolver.ts';
 import { defaultThreading, findOrStartConversation, type InboxThreadingSettings } from './conversation-resolver.ts';
 import { eventRow } from './events.ts';
@@ -28,6 +29,16 @@ export interface IngestInbox {
   settings: unknown;
   /** Known for webhooks: new contacts of channels that carry only an id get their name looked up (ContactProfiles). */
   kind?: InboxKind;
+  /**
+   * The inbox row's updatedAt, when the caller may hold an outdated copy (WebhookService's cache): the ingest
+   * checks it in its first query and throws StaleInboxError, storing nothing, if the inbox changed since.
+   */
+  confirmUpdatedAt?: Date;
+}
+
+/** The inbox changed (settings, credentials, disabled, deleted) after the caller read the copy it ingests with. */
+export class StaleInboxError extends Error {
+  override name = 'StaleInboxError';
 }
 
 export type IngestResult =
@@ -98,7 +109,7 @@ export class IngestService {
     const prepared = m.attachments.length > 0 ? await this.#attachments.prepare(inbox.workspaceId, m.attachments) : NO_FILES;
     let result: IngestResult;
     try {
-      result = await this.#append(inbox, m, prepared.rows);
+      result = await this.#append(inbox, m, prepared.rows, received);
     } catch (err) {
       await this.#attachments.discard(prepared.written, { inboxId: inbox.id, providerMessageIds: [m.providerMessageId] });
       throw err;
@@ -110,11 +121,13 @@ export class IngestService {
   }
 
   /** The transaction: identity → contact → conversation → message, attachment rows and events. */
-  #append(inbox: IngestInbox, m: InboundMessage, files: NewAttachment[]): Promise<IngestResult> {
-    // Round trips on the hot path (known contact, no thread): BEGIN, probe (+ lock + conversation), append, COMMIT.
+  #append(inbox: IngestInbox, m: InboundMessage, files: NewAttachment[], received: IngestInbox): Promise<IngestResult> {
+    // Round trips on the hot path (known contact, no thread): BEGIN + probe (+ lock + conversation), append + COMMIT.
     // The probe's conversation is read before the lock is held: append checks it is unchanged, else the
     // transaction runs again reading it under the lock (prefetch off).
     let prefetch = true;
+    // A thread key without references or a reply token: the thread decides the conversation.
+    const byThreadKey = m.threadKey != null && m.threadCandidates === undefined && !m.conversationToken ? m.threadKey : null;
     return this.#store.transaction(async (tx): Promise<IngestResult> => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
@@ -123,17 +136,31 @@ export class IngestService {
         inboxId: inbox.id,
         providerMessageId: m.providerMessageId,
         identities: trustedIdentities(m.contact),
-        // Without a thread key (or references) the conversation lock is the contact's: take it in the same query.
+        // Without a thread key (or references) the conversation lock is the contact's, with one the thread's: take
+        // it in the same query, and read the conversation it guards.
         lockContactIn: m.threadKey == null && m.threadCandidates === undefined ? inbox.id : null,
+        // (The thread's lock always here, in the transaction's first statement, like the contact's: nobody waits
+        // for it while holding anything.)
+        thread: byThreadKey ? { key: byThreadKey } : null,
         prefetch,
+        checkInbox: received.confirmUpdatedAt ? { id: received.id, updatedAt: received.confirmUpdatedAt } : null,
       });
+      if (!probe.inboxCurrent) throw new StaleInboxError(`inbox ${received.id} changed since it was read`);
       if (probe.seenMessageId) {
         const again = await messagesRepo.byProviderId(tx, inbox.id, m.providerMessageId);
         const conversation = again ? await conversationsRepo.get(tx, inbox.workspaceId, again.conversationId) : null;
         if (again && conversation) return { message: again, conversation, created: false };
       }
 
-      const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known);
+      // Nothing before the append needs a new contact's or conversation's row (consent records and participants
+      // do; threading by reference looks conversations up; an automated message never starts one): then a new
+      // customer's first message, or a new conversation, is stored by the append itself, in one statement. With
+      // a thread key, when the thread looked empty (should it have a conversation after all, the contact is
+      // stored on its own below).
+      const deferCreate =
+        m.threadCandidates === undefined && !m.conversationToken && !m.automated && !m.consent && !m.participants?.length &&
+        (m.threadKey == null || (probe.threadLocked && probe.latest === null));
+      const contact = await resolveContact(tx, inbox.workspaceId, m.contact, probe.known, { deferCreate });
       const contactId = contact.id;
       // A new contact known only by an id (Messenger, Instagram): its name is looked up by a job after the commit.
       if (contact.created && !contact.name) await this.#profiles?.lookUpLater(tx, inbox, contactId, m.contact.identities[0]);
@@ -147,6 +174,7 @@ export class IngestService {
         contactId,
         contactCreated: contact.created,
         contactLocked: probe.lockedContactId === contactId,
+        threadLocked: probe.threadLocked,
         threadKey: m.threadKey ?? null,
         subject: m.subject ?? null,
         at,
@@ -157,9 +185,14 @@ export class IngestService {
           ...(m.conversationToken ? { conversationToken: m.conversationToken } : {}),
           ...(m.automated ? { automated: true } : {}),
         },
-        prefetched: probe.latest && probe.latest.conversation.contactId === contactId ? probe.latest.conversation : null,
+        prefetched: prefetch && probe.latest && (probe.threadLocked || probe.latest.conversation.contactId === contactId) ? probe.latest.conversation : null,
+        ...(deferCreate ? { deferCreate: { contactName: contact.name } } : {}),
       });
       if (!resolved) return DROPPED_AUTOMATED;
+      if (contact.create && !resolved.deferred) {
+        await contactsRepo.insert(tx, contact.create);
+        contact.create = undefined;
+      }
       const { conversation, created, reopened } = resolved;
       const prefetched = probe.latest && conversation === probe.latest.conversation ? probe.latest : null;
       if (m.participants?.length || contactId !== conversation.contactId) {
@@ -216,7 +249,12 @@ export class IngestService {
         reopen,
         updatedAt: writtenAt,
         ...(prefetched
-          ? { expectVersion: prefetched.version, contactId, inboxId: inbox.id, expectLastActivityAt: prefetched.conversation.lastActivityAt }
+          ? {
+              expectVersion: prefetched.version,
+              ...(probe.threadLocked ? { threadKey: prefetched.conversation.threadKey ?? '' } : { contactId }),
+              inboxId: inbox.id,
+              expectLastActivityAt: prefetched.conversation.lastActivityAt,
+            }
           : {}),
       };
       const updated: ConversationRow = {
@@ -241,7 +279,11 @@ export class IngestService {
         eventRow(actor, 'message.created', audience, { message: toMessageDto(message), conversation: conversationDto }),
       ];
       const { attachments: _a, authorUser: _u, authorContact: _c, ...row } = message;
-      if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, touch, events))) {
+      // Without files the append is the transaction's last statement: COMMIT goes with it (one round trip).
+      // A failed append (the probe's read went stale) fails the statement, so that COMMIT rolls back.
+      if (attachmentRows.length === 0) commitWithNext(tx);
+      const conversationWrite = resolved.deferred ? { create: updated, ...(contact.create ? { contact: contact.create } : {}) } : touch;
+      if (!(await ingestRepo.append(tx, { ...row, direction: 'in', kind: 'message', authorType: 'contact' }, conversationWrite, events))) {
         prefetch = false;
         throw new RetryTransaction(`conversation ${conversation.id} changed after the probe read it`);
       }

@@ -1,10 +1,11 @@
 import { ChannelError, type AdapterContext, type ChannelAdapter, type InboundRequest, type InboxKind, type HandshakeResponse } from '@switchboard/channels';
 import type { SecretBox } from '../lib/crypto.ts';
+import type { Inbox } from '@switchboard/db';
 import { AppError, notFound } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import type { Store } from '../repositories/store.ts';
-import type { IngestResult, IngestService } from './ingest-service.ts';
+import { StaleInboxError, type IngestResult, type IngestService } from './ingest-service.ts';
 import { adapterContext, type InboxForAdapter } from './adapter-context.ts';
 import { replayDigest, WebhookReplayGuard } from './webhook-replay.ts';
 
@@ -33,6 +34,7 @@ export interface WebhookDeps {
 }
 
 const OPENED_CACHE_SIZE = 256;
+const INBOX_CACHE_SIZE = 256;
 
 /**
  * The edge between providers and the ingest path: find the inbox by its public token, let its
@@ -47,6 +49,12 @@ export class WebhookService {
    * needs it, while AES-GCM setup per request is measurable. Each caller gets its own parsed copy.
    */
   readonly #opened = new Map<string, string>();
+  /**
+   * Inboxes by public token, as last read, for POSTs: saves each webhook the lookup. A cached copy is only
+   * trusted as far as the ingest's first query confirms it is current (same updatedAt, not disabled; see
+   * IngestInbox.version); status and edit callbacks read the inbox again. Outdated: read again and start over.
+   */
+  readonly #inboxes = new Map<string, Inbox>();
   constructor(deps: WebhookDeps) {
     this.#d = deps;
     this.#replays = new WebhookReplayGuard(deps.store);
@@ -68,8 +76,35 @@ export class WebhookService {
   }
 
   async handle(kind: string, token: string, req: InboundRequest): Promise<WebhookOutcome> {
-    const inbox = await inboxesRepo.byPublicToken(this.#d.store.sql, token);
+    const cached = req.method === 'POST' ? this.#inboxes.get(token) : undefined;
+    if (cached) {
+      try {
+        return await this.#handle(kind, cached, req, true);
+      } catch (err) {
+        // Outdated, or refused (signature, payload, kind) on what may be outdated credentials or settings:
+        // read the inbox and start over (ingest and callbacks are idempotent).
+        if (!(err instanceof StaleInboxError || err instanceof AppError)) throw err;
+        this.#inboxes.delete(token);
+      }
+    }
+    const inbox = await this.#lookup(token);
     if (!inbox || inbox.kind !== kind || inbox.disabledAt) throw notFound('Inbox');
+    return this.#handle(kind, inbox, req, false);
+  }
+
+  async #lookup(token: string): Promise<Inbox | null> {
+    const inbox = await inboxesRepo.byPublicToken(this.#d.store.sql, token);
+    this.#inboxes.delete(token);
+    if (inbox && !inbox.disabledAt) {
+      if (this.#inboxes.size >= INBOX_CACHE_SIZE) this.#inboxes.delete(this.#inboxes.keys().next().value as string);
+      this.#inboxes.set(token, inbox);
+    }
+    return inbox;
+  }
+
+  /** `cached`: the inbox comes from the cache and may be outdated (StaleInboxError before anything unconfirmed is applied). */
+  async #handle(kind: string, inbox: Inbox, req: InboundRequest, cached: boolean): Promise<WebhookOutcome> {
+    if (inbox.kind !== kind) throw notFound('Inbox');
     const adapter = this.#d.adapterFor(inbox.kind);
     if (!adapter) throw notFound('Channel');
     const ctx = this.#context(adapter, inbox);
@@ -99,7 +134,11 @@ export class WebhookService {
       if (err instanceof ChannelError) throw new AppError('malformed_payload', err.message);
       throw err;
     }
-    const results = await this.#d.ingest.ingest(inbox, parsed.messages);
+    const results = await this.#d.ingest.ingest(cached ? { ...inbox, confirmUpdatedAt: inbox.updatedAt } : inbox, parsed.messages);
+    if (cached && (parsed.statuses.length > 0 || parsed.watermarks?.length || parsed.edits?.length)) {
+      const current = await this.#lookup(inbox.publicToken);
+      if (current?.updatedAt.getTime() !== inbox.updatedAt.getTime() || current.disabledAt) throw new StaleInboxError(`inbox ${inbox.id} changed since it was read`);
+    }
     const statuses =
       (await this.#d.ingest.applyStatuses(inbox, parsed.statuses)) + (await this.#d.ingest.applyWatermarks(inbox, parsed.watermarks ?? []));
     const edits = parsed.edits?.length ? await this.#d.ingest.applyEdits(inbox, parsed.edits) : 0;

@@ -1,8 +1,21 @@
 import type { Db } from './store.ts';
-import type { IdentityKind, Prisma } from '@switchboard/db';
+import { Prisma, type IdentityKind } from '@switchboard/db';
 import { uuidv7 } from './ids.ts';
 
 type IdentityInput = { kind: IdentityKind; address: string; verified: boolean };
+
+/** A contact to create with its identities, in one statement (contactsRepo.createWithIdentities, ingestRepo.append). */
+export interface NewContact {
+  id: string;
+  workspaceId: string;
+  name: string | null;
+  company: string | null;
+  attributes: Prisma.InputJsonValue;
+  /** Stored as they are: an address somebody holds already fails the statement (unique violation). */
+  strict: IdentityInput[];
+  /** Skipped where somebody holds the address already. */
+  lenient: IdentityInput[];
+}
 
 /** unnest()-ready columns of identity rows (ids generated here, like Prisma's uuid(7) default). */
 const identityColumns = (identities: IdentityInput[]) => ({
@@ -106,8 +119,8 @@ export const contactsRepo = {
     return { count };
   },
   /**
-   * Ingest hot path, one query: a new contact with its `strict` identities (a taken address raises a
-   * unique violation) and its `lenient` ones (taken addresses are skipped). Returns the contact's id.
+   * Ingest, one query: a new contact with its `strict` identities (a taken address raises a unique violation)
+   * and its `lenient` ones (taken addresses are skipped). Returns the contact's id.
    */
   async createWithIdentities(
     db: Db,
@@ -116,26 +129,12 @@ export const contactsRepo = {
     lenient: IdentityInput[],
   ): Promise<string> {
     const id = uuidv7();
-    const now = new Date();
-    const s = identityColumns(strict);
-    const l = identityColumns(lenient);
-    await db.$executeRaw`/* prepare: */
-      WITH c AS (
-        INSERT INTO "Contact" (id, "workspaceId", name, company, attributes, "createdAt", "updatedAt")
-        VALUES (${id}::uuid, ${data.workspaceId}::uuid, ${data.name}, ${data.company}, ${JSON.stringify(data.attributes)}::jsonb, ${now}, ${now})
-        RETURNING id
-      ), strict AS (
-        INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
-        SELECT i.id, ${data.workspaceId}::uuid, (SELECT id FROM c), i.kind::"IdentityKind", i.address, i.verified, ${now}
-        FROM unnest(${s.ids}::uuid[], ${s.kinds}::text[], ${s.addresses}::text[], ${s.verified}::boolean[]) AS i(id, kind, address, verified)
-        RETURNING 1
-      )
-      INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
-      SELECT i.id, ${data.workspaceId}::uuid, (SELECT id FROM c), i.kind::"IdentityKind", i.address, i.verified, ${now}
-      FROM unnest(${l.ids}::uuid[], ${l.kinds}::text[], ${l.addresses}::text[], ${l.verified}::boolean[]) AS i(id, kind, address, verified)
-      WHERE (SELECT count(*) FROM strict) >= 0 -- strict rows first, so a lenient duplicate of one is the one skipped
-      ON CONFLICT DO NOTHING`;
+    await contactsRepo.insert(db, { id, ...data, strict, lenient });
     return id;
+  },
+  /** Inserts a planned contact with its identities (as createWithIdentities). */
+  async insert(db: Db, contact: NewContact): Promise<void> {
+    await db.$queryRaw`/* prepare: */ WITH ${newContactCtes(contact, new Date())} SELECT 1 AS done`;
   },
   /**
    * A consent keyword (SMS STOP / START / HELP) on an identity, one raw statement (runs in the sql-only ingest
@@ -166,3 +165,30 @@ export const contactsRepo = {
   deleteIdentity: (db: Db, workspaceId: string, contactId: string, id: string) =>
     db.contactIdentity.deleteMany({ where: { workspaceId, contactId, id } }),
 };
+
+/**
+ * WITH-list entries that insert `c` with its identities: `new_contact`, `strict_identities`, `lenient_identities`
+ * (the strict ones first, so a lenient duplicate of one is the one skipped). For statements that go on to use
+ * the contact: its row exists for their foreign keys, which are checked at the end of the statement.
+ */
+export function newContactCtes(c: NewContact, now: Date): Prisma.Sql {
+  const s = identityColumns(c.strict);
+  const l = identityColumns(c.lenient);
+  return Prisma.sql`new_contact AS (
+        INSERT INTO "Contact" (id, "workspaceId", name, company, attributes, "createdAt", "updatedAt")
+        VALUES (${c.id}::uuid, ${c.workspaceId}::uuid, ${c.name}, ${c.company}, ${JSON.stringify(c.attributes)}::jsonb, ${now}, ${now})
+        RETURNING id
+      ), strict_identities AS (
+        INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
+        SELECT i.id, ${c.workspaceId}::uuid, (SELECT id FROM new_contact), i.kind::"IdentityKind", i.address, i.verified, ${now}
+        FROM unnest(${s.ids}::uuid[], ${s.kinds}::text[], ${s.addresses}::text[], ${s.verified}::boolean[]) AS i(id, kind, address, verified)
+        RETURNING 1
+      ), lenient_identities AS (
+        INSERT INTO "ContactIdentity" (id, "workspaceId", "contactId", kind, address, verified, "createdAt")
+        SELECT i.id, ${c.workspaceId}::uuid, (SELECT id FROM new_contact), i.kind::"IdentityKind", i.address, i.verified, ${now}
+        FROM unnest(${l.ids}::uuid[], ${l.kinds}::text[], ${l.addresses}::text[], ${l.verified}::boolean[]) AS i(id, kind, address, verified)
+        WHERE (SELECT count(*) FROM strict_identities) >= 0
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      )`;
+}

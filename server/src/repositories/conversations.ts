@@ -19,9 +19,53 @@ type RawConversation = Omit<ConversationRow, 'contact' | 'labels'> & { contactNa
 const columns = Object.values(Prisma.ConversationScalarFieldEnum).map((f) => `"${f}"`);
 const conversationColumns = Prisma.raw(columns.map((c) => `c.${c}`).join(', '));
 const returningColumns = Prisma.raw(columns.join(', '));
+// Each label by its primary key: a join let generic plans hash the workspace's whole Label table per row.
 const labelNames = Prisma.raw(
-  `ARRAY(SELECT l.name FROM "ConversationLabel" cl JOIN "Label" l ON l.id = cl."labelId" WHERE cl."conversationId" = c.id) AS "labelNames"`,
+  `ARRAY(SELECT (SELECT l.name FROM "Label" l WHERE l.id = cl."labelId") FROM "ConversationLabel" cl WHERE cl."conversationId" = c.id) AS "labelNames"`,
 );
+
+export type NewConversationData = {
+  workspaceId: string;
+  number: number;
+  inboxId: string;
+  contactId: string;
+  subject: string | null;
+  threadKey: string | null;
+  lastActivityAt: Date;
+  waitingSince: Date | null;
+  lastMessagePreview: string | null;
+};
+
+/** A new conversation's row as `conversationInsert` stores it: status open, priority none, no labels, a new id. */
+export function newConversationRow(data: NewConversationData, contactName: string | null): ConversationRow {
+  const now = new Date();
+  return {
+    ...data,
+    id: uuidv7(),
+    status: 'open',
+    snoozedUntil: null,
+    assigneeId: null,
+    teamId: null,
+    priority: 'none',
+    firstResponseAt: null,
+    lastInboundAt: null,
+    resolvedAt: null,
+    replyToken: null,
+    createdAt: now,
+    updatedAt: now,
+    contact: { id: data.contactId, name: contactName },
+    labels: [],
+  };
+}
+
+/** The INSERT of a conversation row (the columns that differ from the table's defaults), for a WITH list or RETURNING. */
+export function conversationInsert(c: ConversationRow): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "Conversation" (id, "workspaceId", number, "inboxId", "contactId", subject, "threadKey",
+                                    "lastActivityAt", "waitingSince", "lastMessagePreview", "lastInboundAt", "createdAt", "updatedAt")
+        VALUES (${c.id}::uuid, ${c.workspaceId}::uuid, ${c.number}, ${c.inboxId}::uuid, ${c.contactId}::uuid,
+                ${c.subject}, ${c.threadKey}, ${c.lastActivityAt}, ${c.waitingSince}, ${c.lastMessagePreview}, ${c.lastInboundAt},
+                ${c.createdAt}, ${c.updatedAt})`;
+}
 
 function fromRaw(r: RawConversation): ConversationRow {
   const { contactName, labelNames: names, ...c } = r;
@@ -97,17 +141,10 @@ export const conversationsRepo = {
     return rows[0] ? fromRaw(rows[0]) : null;
   },
   /** Inserts a conversation (status open, priority none, no labels) and returns it with its contact, in one query. */
-  async create(
-    db: Db,
-    data: { workspaceId: string; number: number; inboxId: string; contactId: string; subject: string | null; threadKey: string | null; lastActivityAt: Date; waitingSince: Date | null; lastMessagePreview: string | null },
-  ): Promise<ConversationRow> {
-    const now = new Date();
+  async create(db: Db, data: NewConversationData): Promise<ConversationRow> {
     const rows = await db.$queryRaw<RawConversation[]>`/* prepare: */
       WITH c AS (
-        INSERT INTO "Conversation" (id, "workspaceId", number, "inboxId", "contactId", subject, "threadKey",
-                                    "lastActivityAt", "waitingSince", "lastMessagePreview", "createdAt", "updatedAt")
-        VALUES (${uuidv7()}::uuid, ${data.workspaceId}::uuid, ${data.number}, ${data.inboxId}::uuid, ${data.contactId}::uuid,
-                ${data.subject}, ${data.threadKey}, ${data.lastActivityAt}, ${data.waitingSince}, ${data.lastMessagePreview}, ${now}, ${now})
+        ${conversationInsert(newConversationRow(data, null))}
         RETURNING ${returningColumns}
       )
       SELECT ${conversationColumns}, ct.name AS "contactName", ARRAY[]::text[] AS "labelNames"

@@ -1,4 +1,4 @@
-import type { Db } from './store.ts';
+import { commitWithNext, type Db } from './store.ts';
 import type { AuthorType, Prisma } from '@switchboard/db';
 
 export interface NewEvent {
@@ -52,8 +52,11 @@ export const eventsRepo = {
    * `seq > n` sees a prefix of the sequence; see realtime/feed.ts).
    */
   async claimUnpublished(tx: Db, limit: number): Promise<EventRow[]> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RELAY_LOCK})`;
-    const rows = await tx.$queryRaw<EventRow[]>`
+    await tx.$executeRaw`/* prepare: */ SELECT pg_advisory_xact_lock(${RELAY_LOCK})`;
+    // The unnumbered events come from a partial index that holds only them (Event_unnumbered_idx, made by a
+    // migration). The transaction ends with this statement: its COMMIT goes along.
+    commitWithNext(tx);
+    const rows = await tx.$queryRaw<EventRow[]>`/* prepare: */
       WITH next AS (
         SELECT id, row_number() OVER (ORDER BY id) AS rn FROM "Event"
         WHERE seq IS NULL ORDER BY id LIMIT ${limit}

@@ -1,5 +1,5 @@
-import type { Database, PrismaClient, Prisma, RawSql } from '@switchboard/db';
-import { isUniqueViolation, rawSql } from '@switchboard/db';
+import type { Database, PgPoolClient, PrismaClient, Prisma, RawSql } from '@switchboard/db';
+import { batchWrites, isUniqueViolation, rawSql } from '@switchboard/db';
 
 export { isUniqueViolation };
 
@@ -131,12 +131,30 @@ export class Store {
         broken = true;
       };
       client.on('error', onError);
+      const tx = pipelinedTx(client, rawSql(client, pool));
       try {
-        await client.query('BEGIN');
-        const result = await fn(sqlOnly(rawSql(client, pool)));
-        await client.query('COMMIT');
+        // BEGIN leaves in one write with the first statement (sent synchronously by fn), COMMIT with the one
+        // fn marked with commitWithNext; the connection is in pipeline mode (see openDatabase).
+        let begun: Promise<unknown> | undefined;
+        const running = batchWrites(client, () => {
+          begun = client.query('BEGIN');
+          begun.catch(() => {}); // surfaces below, or through the statements behind it
+          return fn(tx.handle);
+        });
+        const result = await running;
+        await begun;
+        const committed = (await (tx.commit ?? client.query('COMMIT'))) as { command?: string };
+        // A statement failed but fn went on (caught the error): the server answers COMMIT with ROLLBACK.
+        if (committed.command !== 'COMMIT') throw new Error(`transaction rolled back (a statement in it failed): ${committed.command}`);
         return result;
       } catch (err) {
+        if (tx.commit) {
+          // COMMIT went out behind the last statement: the server committed, or (the statement failed) rolled back.
+          await tx.commit.catch(() => {
+            broken = true;
+          });
+          throw err;
+        }
         // A connection that cannot even roll back is in an unknown state: the pool drops it.
         await client.query('ROLLBACK').catch(() => {
           broken = true;
@@ -162,6 +180,43 @@ export class Store {
       this.#gate.release();
     }
   }
+}
+
+const pipelined = new WeakMap<object, { commitNext: boolean }>();
+
+/**
+ * In an `sql: true` transaction on PostgreSQL: the next statement is the transaction's last, and COMMIT is sent
+ * right behind it (one round trip for both). If that statement fails, the server rolls the transaction back (a
+ * COMMIT after an error is a ROLLBACK); if it succeeds, the transaction commits whatever the caller does
+ * next, so nothing after it may depend on its result to decide whether to roll back. Elsewhere (PGlite's
+ * Prisma transactions) a no-op: the transaction commits when the callback returns.
+ */
+export function commitWithNext(tx: Db): void {
+  const state = pipelined.get(tx);
+  if (state) state.commitNext = true;
+}
+
+/** The handle of an `sql: true` transaction on a pg connection, and the COMMIT sent behind its last statement. */
+function pipelinedTx(client: PgPoolClient, sql: RawSql): { handle: Tx; commit: Promise<unknown> | null } {
+  const state = { commitNext: false };
+  const out: { handle: Tx; commit: Promise<unknown> | null } = { handle: undefined as unknown as Tx, commit: null };
+  const send = <R>(run: () => Promise<R>): Promise<R> => {
+    if (out.commit) return Promise.reject(new Error('a statement after the one marked with commitWithNext (the transaction has ended)'));
+    if (!state.commitNext) return run();
+    state.commitNext = false;
+    return batchWrites(client, () => {
+      const result = run();
+      out.commit = client.query('COMMIT');
+      out.commit.catch(() => {}); // awaited by the transaction
+      return result;
+    });
+  };
+  out.handle = sqlOnly({
+    $queryRaw: (query, ...values) => send(() => sql.$queryRaw(query, ...values)),
+    $executeRaw: (query, ...values) => send(() => sql.$executeRaw(query, ...values)),
+  });
+  pipelined.set(out.handle, state);
+  return out;
 }
 
 /** A transaction handle for `sql: true` transactions: raw queries only, anything else fails loudly. */

@@ -2,10 +2,9 @@
 // statements, locks and transaction) driven in this process over a bare `pg` Pool: no HTTP, no signature
 // check, no Prisma, no relay or job worker. Beside the baseline and the HTTP row it splits the cost of
 // ingest into "the data model and its SQL" and "the layers around it".
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
-import { DEFAULT_POOL_SIZE, PREPARE_MARKER, Prisma, isUniqueViolation } from '@switchboard/db';
+import { DEFAULT_POOL_SIZE, POOL_OPTIONS, rawSql } from '@switchboard/db';
 import { createTestDatabase } from '@switchboard/db/testing';
 import type { InboundMessage } from '@switchboard/channels';
 import { IngestService } from '../../../server/src/domain/ingest-service.ts';
@@ -13,68 +12,11 @@ import { createLogger } from '../../../server/src/lib/logger.ts';
 import { AttachmentService } from '../../../server/src/domain/attachments.ts';
 import { AttachmentStore } from '../../../server/src/lib/attachment-store.ts';
 import { JobQueue } from '../../../server/src/jobs/queue.ts';
-import { RetryTransaction, type Store } from '../../../server/src/repositories/store.ts';
+import { Store } from '../../../server/src/repositories/store.ts';
 import { backendPids, cpuSampler } from '../lib/cpu.ts';
 import { percentile, runLoad, seededRandom, shuffle } from '../lib/load.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
 import { RAW_BASELINE_ID } from './raw-pg-baseline.ts';
-
-// Timestamps are written as UTC wall time, as Prisma does (the columns are timestamp without time zone).
-pg.defaults.parseInputDatesAsUTC = true;
-const TIMESTAMP = 1114;
-pg.types.setTypeParser(TIMESTAMP, (v) => new Date(`${v.replace(' ', 'T')}Z`));
-
-/** What the repositories use of a Prisma client: tagged-template $queryRaw / $executeRaw (marked statements prepared, as in openDatabase). */
-function rawClient(q: { query: (config: pg.QueryConfig) => Promise<pg.QueryResult> }) {
-  const run = (strings: TemplateStringsArray, values: unknown[]) => {
-    const sql = Prisma.sql(strings, ...values);
-    const name = sql.text.startsWith(PREPARE_MARKER) ? `sb_${createHash('sha256').update(sql.text).digest('hex').slice(0, 24)}` : undefined;
-    return q.query({ text: sql.text, values: sql.values, ...(name ? { name } : {}) });
-  };
-  return {
-    $queryRaw: async (strings: TemplateStringsArray, ...values: unknown[]) => (await run(strings, values)).rows,
-    $executeRaw: async (strings: TemplateStringsArray, ...values: unknown[]) => (await run(strings, values)).rowCount ?? 0,
-  };
-}
-
-/**
- * A Store look-alike: transactions on pooled pg clients, retried on unique violations and at most
- * poolSize - 1 at a time (so the conversation number's autocommit statement finds a connection), as Store does
- * (which also retries on RetryTransaction: an optimistic read lost a race).
- */
-function rawStore(pool: pg.Pool, poolSize: number): Store {
-  let free = poolSize - 1;
-  const waiting: Array<() => void> = [];
-  const acquire = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
-  };
-  const transaction = async <T>(fn: (tx: never) => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      await acquire();
-      const client = await pool.connect().catch((err: unknown) => {
-        release();
-        throw err;
-      });
-      try {
-        await client.query('BEGIN');
-        const result = await fn(rawClient(client) as never);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        if (attempt < 3 && (isUniqueViolation(err) || (err as { code?: string }).code === '23505' || err instanceof RetryTransaction)) continue;
-        throw err;
-      } finally {
-        client.release();
-        release();
-      }
-    }
-  };
-  return { kind: 'postgres', prisma: rawClient(pool), sql: rawClient(pool), transaction } as unknown as Store;
-}
 
 function messages(prefix: string, count: number, seed: number): InboundMessage[] {
   const out: InboundMessage[] = [];
@@ -106,10 +48,12 @@ export const ingestSql: Scenario = {
     const workspace = await db.prisma.workspace.create({ data: { name: 'Bench', slug: 'bench' } });
     const inbox = await db.prisma.inbox.create({ data: { workspaceId: workspace.id, kind: 'api', name: 'Bench', publicToken: 'bench', settings: {} } });
     await db.close();
-    const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE });
+    const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE, ...POOL_OPTIONS }); // as openDatabase's pool
     pool.on('error', (err) => opts.log(`  pg pool: idle connection failed: ${err.message}`));
     try {
-      const store = rawStore(pool, DEFAULT_POOL_SIZE);
+      // The server's Store over the bare pool: its raw-SQL transactions (pipelined BEGIN/COMMIT, retries) and
+      // autocommit statements; the Prisma slot holds raw SQL too (the ingest path never uses the ORM).
+      const store = new Store({ prisma: rawSql(pool) as never, kind: 'postgres', poolSize: DEFAULT_POOL_SIZE, pool });
       const log = createLogger('silent');
       // Bench messages carry no files: the attachment service and queue are wired but never used.
       const attachments = new AttachmentService(store, new AttachmentStore(tmpdir()), fetch);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../../lib/errors.ts';
+import { limitBody } from '../middleware/body-limit.ts';
 
 const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
@@ -11,15 +11,7 @@ const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
  */
 export function webhookRoutes(publicUrl: string) {
   const app = new Hono<AppEnv>();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_WEBHOOK_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use('*', limitBody(MAX_WEBHOOK_BYTES, `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`));
   app.on(['GET', 'POST'], '/:kind/:token', async (c) => {
     const { kind, token } = c.req.param();
     // Chat widget messages arrive only over the widget's Socket.IO namespace (origin checks, rate limits).

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { clientIp } from '../client-ip.ts';
 import { fileResponse } from '../file-response.ts';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,6 +11,7 @@ import type { AppEnv } from '../env.ts';
 import { requireAuth } from '../middleware/auth.ts';
 import { errorResponses, json, router, security } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
+import { limitBody } from '../middleware/body-limit.ts';
 
 /** The largest upload any inbox may allow (its own limit applies on top). */
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -74,12 +74,7 @@ export function widgetRoutes(webDir: string | undefined) {
 
   app.post(
     '/widget/api/uploads',
-    bodyLimit({
-      maxSize: MAX_UPLOAD_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `Files are limited to ${MAX_UPLOAD_BYTES} bytes`);
-      },
-    }),
+    limitBody(MAX_UPLOAD_BYTES, `Files are limited to ${MAX_UPLOAD_BYTES} bytes`),
     async (c) => {
       let name = 'file';
       try {
