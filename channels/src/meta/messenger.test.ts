@@ -3,6 +3,7 @@ import { runAdapterContractSuite } from '../contract-suite.ts';
 import { ChannelError, type InboundRequest } from '../contract.ts';
 import { sampleOutboundMessage } from '../testing/fixtures.ts';
 import { startMetaFake, type MetaFake } from '../testing/meta-fake.ts';
+import { metaFakeEachTest } from './fake-each-test.ts';
 import { messagingEvents as ev, messagingWebhook, messengerTestContext, metaJson, metaVerificationRequest, signedMetaRequest, TEST_META } from './fixtures.ts';
 import { messengerAdapter } from './messenger.ts';
 import { META_SIGNATURE_HEADER } from './signature.ts';
@@ -154,15 +155,8 @@ describe('messenger adapter: parse', () => {
 });
 
 describe('messenger adapter: send through the Graph API', () => {
-  let fake: MetaFake | undefined;
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  const start = async () => {
-    fake = await startMetaFake(TEST_META);
-    return messengerTestContext({ settings: { graphBaseUrl: fake.url } });
-  };
+  const meta = metaFakeEachTest();
+  const start = async () => messengerTestContext({ settings: { graphBaseUrl: (await meta.start()).url } });
   const failure = async (p: Promise<unknown>) => {
     const err = await p.then(() => null, (e: unknown) => e);
     if (!(err instanceof ChannelError)) throw new Error(`expected a ChannelError, got ${String(err)}`);
@@ -172,10 +166,10 @@ describe('messenger adapter: send through the Graph API', () => {
   it('posts text to /{version}/me/messages with the bearer token and a RESPONSE type', async () => {
     const c = await start();
     const result = await messengerAdapter.send(outbound({ text: 'Ist unterwegs! 🚚' }), c);
-    const [send] = fake!.sends;
+    const [send] = meta.current.sends;
     expect(result).toEqual({ providerMessageId: send?.id, status: 'sent' });
     expect(send?.body).toEqual({ recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'Ist unterwegs! 🚚' } });
-    const request = fake!.requests[0];
+    const request = meta.current.requests[0];
     expect(request?.path).toBe('/v25.0/me/messages');
     expect(request?.headers.authorization).toBe(`Bearer ${TEST_META.accessToken}`);
   });
@@ -184,31 +178,31 @@ describe('messenger adapter: send through the Graph API', () => {
     const c = await start();
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
     const result = await messengerAdapter.send(outbound({ text: 'a '.repeat(1500), attachments: [{ name: 'photo.png', contentType: 'image/png', size: png.length, content: png }] }), c);
-    expect(fake!.uploads).toHaveLength(1);
-    const upload = fake!.uploads[0]!;
+    expect(meta.current.uploads).toHaveLength(1);
+    const upload = meta.current.uploads[0]!;
     expect(upload.endpoint).toBe('message-attachments');
     expect(JSON.parse(upload.fields.message ?? '')).toEqual({ attachment: { type: 'image', payload: { is_reusable: false } } });
     expect([upload.file.name, upload.file.type, [...upload.file.bytes]]).toEqual(['photo.png', 'image/png', [...png]]);
-    expect(fake!.sends.map((s) => s.body.message.text?.length ?? 'file')).toEqual([expect.any(Number), expect.any(Number), 'file']);
-    expect(fake!.sends.every((s) => (s.body.message.text?.length ?? 0) <= 2000)).toBe(true);
-    expect(fake!.sends[2]?.body.message).toEqual({ attachment: { type: 'image', payload: { attachment_id: upload.id } } });
-    expect(result.metadata).toEqual({ providerMessageIds: fake!.sends.map((s) => s.id) });
+    expect(meta.current.sends.map((s) => s.body.message.text?.length ?? 'file')).toEqual([expect.any(Number), expect.any(Number), 'file']);
+    expect(meta.current.sends.every((s) => (s.body.message.text?.length ?? 0) <= 2000)).toBe(true);
+    expect(meta.current.sends[2]?.body.message).toEqual({ attachment: { type: 'image', payload: { attachment_id: upload.id } } });
+    expect(result.metadata).toEqual({ providerMessageIds: meta.current.sends.map((s) => s.id) });
   });
 
   it('classifies Meta errors: 5xx and throttling retry, refusals fail with Meta\'s message', async () => {
     const c = await start();
-    fake!.failNext(500);
+    meta.current.failNext(500);
     expect((await failure(messengerAdapter.send(outbound(), c))).transient).toBe(true);
-    fake!.failNext(400, { message: '(#4) Application request limit reached', code: 4 });
+    meta.current.failNext(400, { message: '(#4) Application request limit reached', code: 4 });
     const throttled = await failure(messengerAdapter.send(outbound(), c));
     expect([throttled.code, throttled.transient, throttled.providerStatus]).toEqual(['rate_limited', true, 400]);
-    fake!.failNext(400, { message: '(#10) This message is sent outside of allowed window.', code: 10, error_subcode: 2018278 });
+    meta.current.failNext(400, { message: '(#10) This message is sent outside of allowed window.', code: 10, error_subcode: 2018278 });
     const late = await failure(messengerAdapter.send(outbound(), c));
     expect([late.code, late.transient]).toEqual(['outside_reply_window', false]);
     expect(late.message).toMatch(/^Meta responded 400: \(#10\) This message is sent outside of allowed window\. \[code 10\/2018278; fbtrace_id A/);
-    fake!.failNext(400, { message: '(#100) No matching user found', code: 100, error_subcode: 2018001 });
+    meta.current.failNext(400, { message: '(#100) No matching user found', code: 100, error_subcode: 2018001 });
     expect((await failure(messengerAdapter.send(outbound(), c))).code).toBe('invalid_recipient');
-    fake!.accessToken = 'rotated';
+    meta.current.accessToken = 'rotated';
     const auth = await failure(messengerAdapter.send(outbound(), c));
     expect([auth.code, auth.transient, auth.providerStatus]).toEqual(['unauthorized', false, 401]);
   });
@@ -218,7 +212,7 @@ describe('messenger adapter: send through the Graph API', () => {
     const other = { ...contact, identities: [{ kind: 'messenger' as const, address: `555:${PSID}` }] };
     expect((await failure(messengerAdapter.send(outbound({ contact: other }), c))).code).toBe('invalid_recipient');
     expect((await failure(messengerAdapter.send(outbound({ template: { name: 'x', language: 'en' } }), c))).code).toBe('rejected');
-    expect(fake!.requests).toHaveLength(0);
+    expect(meta.current.requests).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelError } from '../contract.ts';
-import { startMetaFake, type MetaFake } from '../testing/meta-fake.ts';
+import { metaFakeEachTest } from './fake-each-test.ts';
 import { instagramTestContext, messengerTestContext, TEST_META } from './fixtures.ts';
 import { instagramAdapter } from './instagram.ts';
 import { messengerAdapter } from './messenger.ts';
@@ -11,15 +11,7 @@ const messengerId = (id: string) => ({ kind: 'messenger' as const, address: `${T
 const instagramId = (id: string) => ({ kind: 'instagram' as const, address: `${TEST_META.instagramAccountId}:${id}`, verified: true });
 
 describe('Meta sender profiles (Graph API)', () => {
-  let fake: MetaFake | undefined;
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  const start = async () => {
-    fake = await startMetaFake(TEST_META);
-    return fake;
-  };
+  const { start } = metaFakeEachTest();
 
   it('Messenger: first and last name (and the picture link) of a PSID, with the page token', async () => {
     const f = await start();

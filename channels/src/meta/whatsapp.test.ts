@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAdapterContractSuite } from '../contract-suite.ts';
 import { ChannelError } from '../contract.ts';
 import { sampleOutboundMessage } from '../testing/fixtures.ts';
-import { startMetaFake, type MetaFake } from '../testing/meta-fake.ts';
+import { metaFakeEachTest } from './fake-each-test.ts';
 import { metaVerificationRequest, signedMetaRequest, TEST_META, whatsAppEvents as wa, whatsAppTestContext, whatsAppWebhook } from './fixtures.ts';
 import { whatsAppCloudAdapter } from './whatsapp.ts';
 
@@ -113,29 +113,22 @@ describe('whatsapp cloud adapter: parse', () => {
 });
 
 describe('whatsapp cloud adapter: Graph API', () => {
-  let fake: MetaFake | undefined;
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  const start = async () => {
-    fake = await startMetaFake(TEST_META);
-    return whatsAppTestContext({ settings: { graphBaseUrl: fake.url, graphApiVersion: 'v23.0' } });
-  };
+  const meta = metaFakeEachTest();
+  const start = async () => whatsAppTestContext({ settings: { graphBaseUrl: (await meta.start()).url, graphApiVersion: 'v23.0' } });
 
   it('sends text to /{version}/{phone-number-id}/messages', async () => {
     const c = await start();
     const result = await whatsAppCloudAdapter.send(outbound({ text: 'Segue o link: https://acme.example/t/1' }), c);
-    expect(fake!.requests[0]?.path).toBe(`/v23.0/${TEST_META.phoneNumberId}/messages`);
-    expect(fake!.sends[0]?.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: WA_ID, type: 'text', text: { body: 'Segue o link: https://acme.example/t/1', preview_url: true } });
-    expect(result).toEqual({ providerMessageId: fake!.sends[0]?.id, status: 'sent' });
+    expect(meta.current.requests[0]?.path).toBe(`/v23.0/${TEST_META.phoneNumberId}/messages`);
+    expect(meta.current.sends[0]?.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: WA_ID, type: 'text', text: { body: 'Segue o link: https://acme.example/t/1', preview_url: true } });
+    expect(result).toEqual({ providerMessageId: meta.current.sends[0]?.id, status: 'sent' });
   });
 
   it('sends a template instead of text', async () => {
     const c = await start();
     const components = [{ type: 'body', parameters: [{ type: 'text', text: '#1234' }] }];
     await whatsAppCloudAdapter.send(outbound({ text: 'ignored', template: { name: 'order_update', language: 'pt_BR', components } }), c);
-    expect(fake!.sends.map((s) => s.body)).toEqual([
+    expect(meta.current.sends.map((s) => s.body)).toEqual([
       { messaging_product: 'whatsapp', recipient_type: 'individual', to: WA_ID, type: 'template', template: { name: 'order_update', language: { code: 'pt_BR' }, components } },
     ]);
   });
@@ -144,9 +137,9 @@ describe('whatsapp cloud adapter: Graph API', () => {
     const c = await start();
     const pdf = new TextEncoder().encode('%PDF-1.4 fake');
     await whatsAppCloudAdapter.send(outbound({ text: '', attachments: [{ name: 'Angebot.pdf', contentType: 'application/pdf', size: pdf.length, content: pdf }, { name: 'x.png', contentType: 'image/png', size: 1, url: 'https://files.example/x.png' }] }), c);
-    const upload = fake!.uploads[0]!;
+    const upload = meta.current.uploads[0]!;
     expect([upload.endpoint, upload.fields.messaging_product, upload.fields.type, upload.file.bytes.toString()]).toEqual(['whatsapp-media', 'whatsapp', 'application/pdf', '%PDF-1.4 fake']);
-    expect(fake!.sends.map((s) => [s.body.type, s.body[s.body.type]])).toEqual([
+    expect(meta.current.sends.map((s) => [s.body.type, s.body[s.body.type]])).toEqual([
       ['document', { id: upload.id, filename: 'Angebot.pdf' }],
       ['image', { link: 'https://files.example/x.png' }],
     ]);
@@ -154,32 +147,32 @@ describe('whatsapp cloud adapter: Graph API', () => {
 
   it('fails permanently with WhatsApp\'s reason, retries outages', async () => {
     const c = await start();
-    fake!.failNext(400, { message: '(#131030) Recipient phone number not in allowed list', code: 131030, error_data: { details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.' } });
+    meta.current.failNext(400, { message: '(#131030) Recipient phone number not in allowed list', code: 131030, error_data: { details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.' } });
     const refused = await whatsAppCloudAdapter.send(outbound(), c).then(() => null, (e: ChannelError) => e);
     expect([refused?.code, refused?.transient]).toEqual(['invalid_recipient', false]);
     expect(refused?.message).toContain('(#131030) Recipient phone number not in allowed list — Recipient phone number not in allowed list: Add recipient');
-    fake!.failNext(400, { message: '(#130429) Rate limit hit', code: 130429 });
+    meta.current.failNext(400, { message: '(#130429) Rate limit hit', code: 130429 });
     expect((await whatsAppCloudAdapter.send(outbound(), c).then(() => null, (e: ChannelError) => e))?.transient).toBe(true);
-    fake!.failNext(503);
+    meta.current.failNext(503);
     expect((await whatsAppCloudAdapter.send(outbound(), c).then(() => null, (e: ChannelError) => e))?.transient).toBe(true);
   });
 
   it('downloads media ids through Graph with the token, and plain URLs without it', async () => {
     const c = await start();
     const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70]);
-    const id = fake!.addMedia(bytes, 'image/jpeg');
+    const id = meta.current.addMedia(bytes, 'image/jpeg');
     const [m] = (await whatsAppCloudAdapter.parse(signedMetaRequest(whatsAppWebhook({ messages: [wa.media(WA_ID, 'wamid.M', 'image', { id, mime_type: 'image/jpeg' })] })), c)).messages;
     const url = m?.attachments[0]?.url ?? '';
-    expect(url).toBe(`${fake!.url}/v23.0/${id}`);
+    expect(url).toBe(`${meta.current.url}/v23.0/${id}`);
     const res = await whatsAppCloudAdapter.fetchAttachment!(url, c);
     expect(res.status).toBe(200);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
-    const download = fake!.requests.find((r) => r.path.startsWith('/whatsapp-media/'));
+    const download = meta.current.requests.find((r) => r.path.startsWith('/whatsapp-media/'));
     expect(download?.headers.authorization).toBe(`Bearer ${TEST_META.accessToken}`);
 
-    const plain = await whatsAppCloudAdapter.fetchAttachment!(`${fake!.url}/whatsapp-media/${id}`, c);
+    const plain = await whatsAppCloudAdapter.fetchAttachment!(`${meta.current.url}/whatsapp-media/${id}`, c);
     expect(plain.status).toBe(401); // not a Graph URL: the token is not sent along
-    const missing = await whatsAppCloudAdapter.fetchAttachment!(`${fake!.url}/v23.0/12345`, c).then(() => null, (e: ChannelError) => e);
+    const missing = await whatsAppCloudAdapter.fetchAttachment!(`${meta.current.url}/v23.0/12345`, c).then(() => null, (e: ChannelError) => e);
     expect([missing?.code, missing?.transient]).toEqual(['rejected', false]);
   });
 
