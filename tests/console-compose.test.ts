@@ -13,8 +13,8 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwilioFake, twilioInboundParams, type TwilioFake } from '@switchboard/channels/testing';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
-import { launchPage, type Page } from './support/browser.ts';
-import { signIn } from './support/console-session.ts';
+import type { Page } from './support/browser.ts';
+import { launchConsolePage, signIn } from './support/console-session.ts';
 import { mailWithFiles } from './support/email.ts';
 import { startSmtpReceiver, type RelayedMail } from './support/smtp-receiver.ts';
 import { createTwilioInbox, postTwilioWebhook } from './support/twilio.ts';
@@ -91,9 +91,7 @@ describe('the console composer and contact panel', () => {
     admin = await setupAdmin(server.url, OWNER, OWNER.workspaceName);
     shop = (await admin.post('/api/inboxes', { kind: 'api', name: 'Shop', credentials: { secret: SECRET, webhookUrl: receiver.url } })).body;
     mail = (await admin.post('/api/inboxes', { kind: 'email', name: 'Support mail', credentials: { mode: 'forwarding', smtp: { host: '127.0.0.1', port: smtp.port, security: 'none' }, fromAddress: 'support@shop.example' } })).body;
-    page = await launchPage();
-    await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
-    await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
+    page = await launchConsolePage({ width: 1280, height: 800 });
     await signIn(page, server.url, OWNER.email, OWNER.password);
   }, 300_000);
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
-import { launchPage, type Page } from './support/browser.ts';
+import type { Page } from './support/browser.ts';
+import { launchConsolePage } from './support/console-session.ts';
 import { addUser, PASSWORD } from './support/people.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 import { startReceiver } from './support/webhook-receiver.ts';
@@ -66,9 +67,7 @@ describe('the agent console', () => {
     expect((await admin.put(`/api/inboxes/${shop.id}/members`, { userIds: [agent.id] })).status).toBe(200);
     expect((await admin.post('/api/labels', { name: 'vip', color: '#c0392b' })).status).toBe(201);
     expect((await admin.post('/api/canned-responses', { shortCode: 'thanks', content: 'Thank you for your patience, {{contact.first_name}}! {{agent.name}}' })).status).toBe(201);
-    page = await launchPage();
-    await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
-    await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
+    page = await launchConsolePage({ width: 1280, height: 800 });
   }, 300_000);
 
   afterAll(async () => {

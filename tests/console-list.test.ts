@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDto } from '@switchboard/server/contracts';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import { launchPage, type Page } from './support/browser.ts';
+import { launchConsolePage } from './support/console-session.ts';
 import { addUser, PASSWORD } from './support/people.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 
@@ -108,9 +109,7 @@ describe('the conversation list in the console', () => {
       { id: 'zahn', contact: { id: 'zahn', name: 'Zora Zahn' }, text: 'Meine Zahnbürste ist kaputt' },
     ]);
     await seed(board, [{ id: 'secret', contact: { id: 'sergej', name: 'Sergej Secret' }, text: 'Board only' }]);
-    page = await launchPage();
-    await viewport(page, 1280, 800);
-    await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
+    page = await launchConsolePage({ width: 1280, height: 800 });
   }, 300_000);
 
   afterAll(async () => {

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnreadCountsDto } from '@switchboard/server/contracts';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
-import { launchPage, type Page } from './support/browser.ts';
+import type { Page } from './support/browser.ts';
+import { launchConsolePage } from './support/console-session.ts';
 import { addUser, PASSWORD } from './support/people.ts';
 import { PresenceProbe } from './support/presence.ts';
 import { RecordingClient } from './support/realtime.ts';
@@ -69,11 +70,7 @@ describe('the console live: unread, collision detection, chat typing (pglite)', 
     board = (await admin.post('/api/inboxes', { kind: 'api', name: 'Board room', credentials: { secret: SECRET }, memberIds: [otto.id] })).body;
     chat = await createWebchatInbox(admin, {}, 'Website chat');
     expect((await admin.put(`/api/inboxes/${chat.id}/members`, { userIds: [anna.id] })).status).toBe(200);
-    [pageA, pageB] = [await launchPage(), await launchPage()];
-    for (const p of [pageA, pageB]) {
-      await p.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
-      await p.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
-    }
+    [pageA, pageB] = [await launchConsolePage({ width: 1280, height: 800 }), await launchConsolePage({ width: 1280, height: 800 })];
     await login(pageA, anna.email);
     await login(pageB, ben.email);
   }, 300_000);

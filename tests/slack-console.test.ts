@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextSlackTs, slackEnvelope, slackMessageEvent, slackRequestHeaders, startSlackFake, TEST_SLACK_SIGNING_SECRET, type SlackFake } from '@switchboard/channels/testing';
 import { setupAdmin, type ApiClient } from './support/api.ts';
-import { launchPage, type Page } from './support/browser.ts';
-import { signIn } from './support/console-session.ts';
+import type { Page } from './support/browser.ts';
+import { launchConsolePage, signIn } from './support/console-session.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 import { eventually } from './support/webhook-receiver.ts';
 
@@ -41,8 +41,7 @@ describe('a Slack thread in the console', () => {
     inbox = (
       await admin.post('/api/inboxes', { kind: 'slack', name: 'Customer Slack', credentials: { botToken: slack.token, signingSecret: TEST_SLACK_SIGNING_SECRET }, settings: { apiUrl: slack.apiUrl } })
     ).body;
-    page = await launchPage();
-    await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
+    page = await launchConsolePage();
     await signIn(page, server.url, OWNER.email, OWNER.password);
   }, 300_000);
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, postApiWebhook } from './support/api.ts';
-import { launchPage, type Page } from './support/browser.ts';
+import type { Page } from './support/browser.ts';
+import { launchConsolePage } from './support/console-session.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 
 const OWNER = { workspaceName: 'Acme', name: 'Olga Owner', email: 'olga@example.test', password: 'correct horse battery' };
@@ -28,8 +29,7 @@ describe('the console in a browser', () => {
     await ensureConsoleBuilt();
     server = await startServerProcess({ SWITCHBOARD_DATA_DIR: dataDir });
     base = server.url;
-    page = await launchPage();
-    await page.send('Network.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (switchboard-test)', acceptLanguage: 'en-US,en' });
+    page = await launchConsolePage();
   }, 300_000);
 
   afterAll(async () => {
