@@ -47,6 +47,7 @@ export const ingestSql: Scenario = {
     const db = await createTestDatabase('postgres');
     const workspace = await db.prisma.workspace.create({ data: { name: 'Bench', slug: 'bench' } });
     const inbox = await db.prisma.inbox.create({ data: { workspaceId: workspace.id, kind: 'api', name: 'Bench', publicToken: 'bench', settings: {} } });
+    if (process.env.BENCH_SQL) await db.prisma.$executeRawUnsafe(process.env.BENCH_SQL);
     await db.close();
     const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE, ...POOL_OPTIONS }); // as openDatabase's pool
     pool.on('error', (err) => opts.log(`  pg pool: idle connection failed: ${err.message}`));
