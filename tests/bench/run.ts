@@ -3,7 +3,7 @@
 //   npm run bench                                  all scenarios
 //   npm run bench -- --only=ingest --messages=1000 a subset, a smaller window
 //   npm run bench -- --only=baseline,api --stores=postgres   the API ingest rows with the baseline (their ratio)
-//   options: --messages=N (3000) --warmup=N (600) --concurrency=N (50) --only=<substrings of scenario names, comma-separated>
+//   options: --messages=N (3000) --warmup=N (600) --concurrency=N (50) --history=N (20000; 0: none) --only=<substrings of scenario names, comma-separated>
 //            --stores=postgres,pglite (the app scenarios' stores)
 //
 // Each scenario (scenarios/*.ts) returns rows; this file runs them in order, prints one table and writes
@@ -26,6 +26,7 @@ import { largeMail } from './scenarios/large-mail.ts';
 import { consoleUi } from './scenarios/console.ts';
 import { cpuTable, markdownTable, sizeTable, textTable } from './table.ts';
 import type { BenchOptions, BenchRow, Scenario } from './types.ts';
+import { DEFAULT_HISTORY } from './lib/history.ts';
 
 /** Baseline first: other rows' ratios refer to it. Add new scenarios here. */
 const SCENARIOS: Scenario[] = [rawPgBaseline, ingestSql, apiIngest, smsIngest, imapBackfill, largeMail, widget, consoleUi];
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '3000' },
     warmup: { type: 'string', default: '600' },
     concurrency: { type: 'string', default: '50' },
+    history: { type: 'string', default: String(DEFAULT_HISTORY) },
     only: { type: 'string' },
     stores: { type: 'string', default: 'postgres,pglite' },
   },
@@ -51,6 +53,7 @@ const opts: BenchOptions = {
   messages: int('messages', values.messages),
   warmup: int('warmup', values.warmup),
   concurrency: int('concurrency', values.concurrency),
+  history: values.history === '0' ? 0 : int('history', values.history),
   stores: (values.stores ?? '').split(',').map((v) => {
     if (v !== 'postgres' && v !== 'pglite') throw new Error(`--stores: unknown store ${v}`);
     return v;
@@ -95,7 +98,7 @@ const environment = {
 if (environment.loadAverage.before > 0.5 * environment.cpus) {
   opts.log(`warning: the machine is busy (load average ${environment.loadAverage.before.toFixed(1)} on ${environment.cpus} CPUs): msg/s will be low and noisy`);
 }
-opts.log(`bench: ${opts.messages} msgs per scenario, warm-up ${opts.warmup}, concurrency ${opts.concurrency}; ${environment.cpus} CPUs; Postgres ${environment.postgres}`);
+opts.log(`bench: ${opts.messages} msgs per scenario, warm-up ${opts.warmup}, concurrency ${opts.concurrency}, history ${opts.history} conversations; ${environment.cpus} CPUs; Postgres ${environment.postgres}`);
 
 const rows: BenchRow[] = [];
 const only = values.only?.split(',').map((v) => v.trim()).filter(Boolean);
@@ -114,7 +117,7 @@ process.stdout.write(`\ntotal ${seconds.toFixed(0)} s, load average ${environmen
 
 const out = `${root}/bench-results`;
 mkdirSync(out, { recursive: true });
-const report = { date: new Date().toISOString(), environment, options: { messages: opts.messages, warmup: opts.warmup, concurrency: opts.concurrency }, rows, totalSeconds: seconds };
+const report = { date: new Date().toISOString(), environment, options: { messages: opts.messages, warmup: opts.warmup, concurrency: opts.concurrency, history: opts.history }, rows, totalSeconds: seconds };
 writeFileSync(`${out}/latest.json`, JSON.stringify(report, null, 2) + '\n');
 writeFileSync(
   `${out}/latest.md`,

@@ -36,6 +36,8 @@ export interface BenchOptions {
   /** Warm-up units before the measured window. */
   warmup: number;
   concurrency: number;
+  /** Conversations of history seeded before the warm-up of the ingest scenarios on PostgreSQL (lib/history.ts). */
+  history: number;
   /** Stores the app scenarios run on (default both). */
   stores: Array<'postgres' | 'pglite'>;
   /** Admin URL of the PostgreSQL server (TEST_DATABASE_URL). */

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { StorageMode } from '@switchboard/db/testing';
 import { ApiClient, setupAdmin } from '../../support/api.ts';
 import { startAppServer, type AppServer } from './app-server.ts';
+import { seedHistory } from './history.ts';
 import { backendPids, cpuSampler } from './cpu.ts';
 import { httpClient } from './http.ts';
 import { percentile, runLoad, seededRandom, shuffle } from './load.ts';
@@ -73,6 +74,7 @@ export async function runWebhookIngest(store: StorageMode, opts: BenchOptions, s
   try {
     const admin = await setupAdmin(server.url);
     const { path, plan: planFor } = await spec.setup(admin, server);
+    if (server.databaseUrl) await seedHistory(server.databaseUrl, opts.history); // PGlite: the server holds the database
     const send = async (r: SignedRequest) => {
       const res = await client.post(path, r.body, r.headers);
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
@@ -101,7 +103,7 @@ export async function runWebhookIngest(store: StorageMode, opts: BenchOptions, s
 
     // Behaviour check: exactly one conversation per contact (no duplicates from racing first messages).
     const total = (await admin.get<{ total: number }>('/api/conversations?limit=1')).body.total;
-    const expected = warm.contacts + plan.contacts;
+    const expected = warm.contacts + plan.contacts + (server.databaseUrl ? opts.history : 0);
     if (total !== expected) opts.log(`  conversations: ${total}, expected ${expected}`);
 
     return {
@@ -116,7 +118,7 @@ export async function runWebhookIngest(store: StorageMode, opts: BenchOptions, s
       p95Ms: percentile(r.latenciesMs, 95),
       errors: r.errors.length + Math.abs(total - expected),
       cpuMsPerUnit,
-      notes: `server process (node server/src/main.ts; ${appMs ? Math.round((appSplit.system / appMs) * 100) : 0} % of its CPU in the kernel), ${spec.describe}, ${plan.contacts} contacts × ${MESSAGES_PER_CONTACT} msgs (1/3 new conversations), ${opts.warmup} warm-up msgs, concurrency ${opts.concurrency}`,
+      notes: `server process (node server/src/main.ts; ${appMs ? Math.round((appSplit.system / appMs) * 100) : 0} % of its CPU in the kernel), ${spec.describe}, ${plan.contacts} contacts × ${MESSAGES_PER_CONTACT} msgs (1/3 new conversations), ${opts.warmup} warm-up msgs${server.databaseUrl ? ` after ${opts.history} conversations of history` : ''}, concurrency ${opts.concurrency}`,
     };
   } finally {
     client.close();

@@ -14,6 +14,7 @@ import { AttachmentStore } from '../../../server/src/lib/attachment-store.ts';
 import { JobQueue } from '../../../server/src/jobs/queue.ts';
 import { Store } from '../../../server/src/repositories/store.ts';
 import { backendPids, cpuSampler } from '../lib/cpu.ts';
+import { seedHistory } from '../lib/history.ts';
 import { percentile, runLoad, seededRandom, shuffle } from '../lib/load.ts';
 import type { BenchOptions, BenchRow, Scenario } from '../types.ts';
 import { RAW_BASELINE_ID } from './raw-pg-baseline.ts';
@@ -47,8 +48,8 @@ export const ingestSql: Scenario = {
     const db = await createTestDatabase('postgres');
     const workspace = await db.prisma.workspace.create({ data: { name: 'Bench', slug: 'bench' } });
     const inbox = await db.prisma.inbox.create({ data: { workspaceId: workspace.id, kind: 'api', name: 'Bench', publicToken: 'bench', settings: {} } });
-    if (process.env.BENCH_SQL) await db.prisma.$executeRawUnsafe(process.env.BENCH_SQL);
     await db.close();
+    await seedHistory(db.url ?? '', opts.history);
     const pool = new pg.Pool({ connectionString: db.url, max: DEFAULT_POOL_SIZE, ...POOL_OPTIONS }); // as openDatabase's pool
     pool.on('error', (err) => opts.log(`  pg pool: idle connection failed: ${err.message}`));
     try {

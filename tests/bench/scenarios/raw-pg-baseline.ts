@@ -76,6 +76,15 @@ export const rawPgBaseline: Scenario = {
     try {
       await pool.query(SCHEMA);
       const workspaceId = crypto.randomUUID();
+      // As much history as the app's tables get (lib/history.ts): a contact, a conversation and two messages each.
+      await pool.query(
+        `WITH c AS (INSERT INTO bench_raw.contact (workspace_id, name) SELECT $1, 'History ' || g FROM generate_series(1, $2::int) g RETURNING id),
+              v AS (INSERT INTO bench_raw.conversation (workspace_id, contact_id, status) SELECT $1, id, 'resolved' FROM c RETURNING id)
+         INSERT INTO bench_raw.message (workspace_id, conversation_id, provider_message_id, text)
+         SELECT $1, v.id, 'history-' || v.id || '-' || k, 'Where is my parcel?' FROM v, generate_series(0, 1) k`,
+        [workspaceId, opts.history],
+      );
+      await pool.query('ANALYZE bench_raw.contact, bench_raw.conversation, bench_raw.message');
       const warm = Array.from({ length: opts.warmup }, (_, i) => `warm-${i}`);
       await runLoad(warm, opts.concurrency, (key) => insertOne(pool, workspaceId, key));
       // Three times the messages of the other rows: at its speed a 3,000-message window lasts about a second, too short to be steady.
@@ -97,7 +106,7 @@ export const rawPgBaseline: Scenario = {
           p95Ms: percentile(r.latenciesMs, 95),
           errors: r.errors.length + Math.abs(keys.length - r.errors.length - stored),
           cpuMsPerUnit,
-          notes: `pg Pool max ${DEFAULT_POOL_SIZE} (the app's default), concurrency ${opts.concurrency}, latency per transaction incl. pool wait`,
+          notes: `pg Pool max ${DEFAULT_POOL_SIZE} (the app's default), concurrency ${opts.concurrency}, after ${opts.history} conversations of history, latency per transaction incl. pool wait`,
         },
       ];
     } finally {
