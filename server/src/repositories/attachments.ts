@@ -25,11 +25,18 @@ export const attachmentsRepo = {
     db.attachment.findFirst({ where: { workspaceId, id }, include: { message: { select: { inboxId: true } } } }),
   get: (db: Db, id: string) => db.attachment.findUnique({ where: { id } }),
   /** With the inbox it arrived on (a download needs the channel's credentials). */
-  withInbox: (db: Db, id: string) =>
-    db.attachment.findUnique({
+  async withInbox(db: Db, id: string) {
+    const a = await db.attachment.findUnique({
       where: { id },
-      include: { message: { select: { inbox: { select: { id: true, publicToken: true, kind: true, credentials: true, settings: true } } } } },
-    }),
+      // Message.inboxId has no relation of its own (schema.prisma): the conversation's inbox is the same.
+      include: {
+        message: { select: { conversation: { select: { inbox: { select: { id: true, publicToken: true, kind: true, credentials: true, settings: true } } } } } },
+      },
+    });
+    if (!a) return null;
+    const { message, ...rest } = a;
+    return { ...rest, message: { inbox: message.conversation.inbox } };
+  },
   stored: (db: Db, id: string, data: { storageKey: string; size: number; contentType?: string }) =>
     db.attachment.update({ where: { id }, data: { ...data, error: null } }),
   failed: (db: Db, id: string, error: string) => db.attachment.update({ where: { id }, data: { error } }),
