@@ -50,6 +50,27 @@ describe.each(storageModes())('outbound delivery through durable jobs (%s)', (mo
     expect(sent.deliveryError).toBeNull(); // the "will retry" note is cleared once sent
   });
 
+  it("a provider id already taken by an inbound message of the inbox: the reply counts as sent once, without that id", async () => {
+    const receiver = await startReceiver([], 200); // answers { id: "ext-1" } to the first delivery
+    receivers.push(receiver);
+    const inbox = (await admin.post('/api/inboxes', { kind: 'api', name: 'Echoing backend', credentials: { secret: SECRET, webhookUrl: receiver.url } })).body;
+    // The integrator's own numbering: its inbound message took "ext-1" before our reply gets it back.
+    await postApiWebhook(t.url, inbox.publicToken, SECRET, { messages: [{ id: 'ext-1', contact: { id: 'c-echo', name: 'Echo' }, text: 'Hallo' }] });
+    const conversation = (await admin.get(`/api/conversations?inboxId=${inbox.id}`)).body.items[0];
+    const reply = (await admin.post(`/api/conversations/${conversation.id}/messages`, { text: 'Antwort' })).body;
+    const sent = await eventually(async () => {
+      const m = await messageById(admin, conversation.id, reply.id);
+      return m?.deliveryStatus === 'sent' ? m : null;
+    });
+    expect(sent.providerMessageId).toBeNull();
+    expect(sent.deliveryError).toBeNull();
+    // Not failed and retried: one delivery, and it stays one.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.requests).toHaveLength(1);
+    const inbound = (await admin.get(`/api/conversations/${conversation.id}/messages?limit=100`)).body.items.filter((m: any) => m.providerMessageId === 'ext-1');
+    expect(inbound.map((m: any) => m.direction)).toEqual(['in']);
+  });
+
   it('marks a permanent 4xx as failed with the reason, and retry sends it again', async () => {
     const receiver = await startReceiver([422], 200);
     receivers.push(receiver);

@@ -6,7 +6,7 @@ import { contactsRepo } from '../repositories/contacts.ts';
 import { conversationsRepo } from '../repositories/conversations.ts';
 import { inboxesRepo } from '../repositories/inboxes.ts';
 import { messagesRepo } from '../repositories/messages.ts';
-import type { Store } from '../repositories/store.ts';
+import { isUniqueViolation, type Store } from '../repositories/store.ts';
 import { systemActor } from './actor.ts';
 import { recordEvent } from './events.ts';
 import { toMessageDto } from './mappers.ts';
@@ -100,17 +100,28 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     };
     try {
       const result = await adapter.send(outbound, ctx);
-      await store.transaction(async (tx) => {
-        // A receipt may have overtaken the send (a chat widget reads a reply the moment it is stored): never move back.
-        const current = await messagesRepo.lockDelivery(tx, message.id);
-        const incoming = result.status ?? 'sent';
-        const updated = await messagesRepo.updateDelivery(tx, message.id, {
-          deliveryStatus: current === null || current === 'queued' || nextStatus(current, incoming) ? incoming : current,
-          deliveryError: null,
-          providerMessageId: result.providerMessageId,
+      const record = (providerMessageId: string | undefined) =>
+        store.transaction(async (tx) => {
+          // A receipt may have overtaken the send (a chat widget reads a reply the moment it is stored): never move back.
+          const current = await messagesRepo.lockDelivery(tx, message.id);
+          const incoming = result.status ?? 'sent';
+          const updated = await messagesRepo.updateDelivery(tx, message.id, {
+            deliveryStatus: current === null || current === 'queued' || nextStatus(current, incoming) ? incoming : current,
+            deliveryError: null,
+            ...(providerMessageId === undefined ? {} : { providerMessageId }),
+          });
+          await recordEvent(tx, systemActor(job.workspaceId), 'message.updated', { inboxId: inbox.id, conversationId: conversation.id }, { message: toMessageDto(updated) });
         });
-        await recordEvent(tx, systemActor(job.workspaceId), 'message.updated', { inboxId: inbox.id, conversationId: conversation.id }, { message: toMessageDto(updated) });
-      });
+      try {
+        await record(result.providerMessageId);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // The inbox already holds a message under the provider's id (our own message came back as an inbound
+        // one first, e.g. an echo the adapter did not recognize). The reply WAS sent: failing the job would send
+        // it again. Record the delivery without the id.
+        this.#d.log.warn({ messageId: message.id, providerMessageId: result.providerMessageId }, 'provider id of a sent reply already taken in its inbox: stored without it');
+        await record(undefined);
+      }
     } catch (err) {
       if (err instanceof ChannelError && err.transient) throw new RetryableError(`${err.code}: ${err.message}`, { notBeforeMs: err.retryAfterMs });
       // The provider knows of an opt-out we missed (Twilio 21610: STOP before this inbox existed): record it.
