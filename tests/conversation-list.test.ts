@@ -65,6 +65,13 @@ describe.each(storageModes())('the conversation list and bulk changes (%s)', (mo
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0].map((i) => `Pager ${i}`));
+    // total=false skips the count, the page stays the same.
+    const first = (await agent.client.get('/api/conversations?limit=3')).body;
+    const uncounted = await agent.client.get('/api/conversations?limit=3&total=false');
+    expect(uncounted.status).toBe(200);
+    expect(uncounted.body).toEqual({ ...first, total: null });
+    expect((await agent.client.get(`/api/conversations?limit=3&cursor=${first.nextCursor}&total=false`)).body.total).toBeNull();
+    expect((await agent.client.get('/api/conversations?total=maybe')).status).toBe(400);
   });
 
   it('sort=waiting: waiting customers first, the longest waiting on top, then the rest by activity; pages across both', async () => {

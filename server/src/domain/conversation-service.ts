@@ -31,6 +31,8 @@ export interface ConversationQuery {
   sort?: 'activity' | 'waiting' | undefined;
   limit: number;
   cursor?: string | undefined;
+  /** false: no count (total null). */
+  total?: boolean | undefined;
 }
 
 export interface ConversationPatch {
@@ -80,7 +82,7 @@ export class ConversationService {
     this.#store = store;
   }
 
-  async list(actor: Actor, q: ConversationQuery): Promise<Page<ConversationDto> & { total: number }> {
+  async list(actor: Actor, q: ConversationQuery): Promise<Page<ConversationDto> & { total: number | null }> {
     const db = this.#store.prisma;
     const filter: ConversationFilter = { inboxIds: await visibleInboxIds(db, actor) };
     if (q.status?.length) filter.status = q.status;
@@ -96,7 +98,7 @@ export class ConversationService {
     }
     const [page, total] = await Promise.all([
       q.sort === 'waiting' ? this.#waitingPage(db, actor.workspaceId, filter, q) : this.#activityPage(db, actor.workspaceId, filter, q),
-      conversationListRepo.count(db, actor.workspaceId, filter),
+      q.total === false ? null : conversationListRepo.count(db, actor.workspaceId, filter),
     ]);
     return { ...page, total };
   }

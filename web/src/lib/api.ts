@@ -71,7 +71,7 @@ export const api = {
   login: (email: string, password: string) => request<SessionInfo & { expiresAt: string }>('POST', '/session', { email, password }),
   session: () => request<SessionInfo>('GET', '/session'),
   logout: () => request<void>('DELETE', '/session'),
-  conversations: (query: string) => request<Page<ConversationDto> & { total: number }>('GET', `/conversations?${query}`),
+  conversations: (query: string) => request<Page<ConversationDto> & { total: number | null }>('GET', `/conversations?${query}`),
   conversation: (id: string) => request<ConversationDto>('GET', `/conversations/${id}`),
   updateConversation: (id: string, patch: ConversationPatch) => request<ConversationDto>('PATCH', `/conversations/${id}`, patch),
   messages: (id: string, limit = 100) => request<Page<MessageDto>>('GET', `/conversations/${id}/messages?limit=${limit}`),

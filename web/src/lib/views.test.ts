@@ -23,6 +23,10 @@ describe('viewQuery', () => {
     expect(viewQuery({ scope: { kind: 'inbox', id: 'i1' }, status: 'open', sort: 'activity' }, 1)).toBe('status=open&limit=1&inboxId=i1');
     expect(viewQuery({ scope: { kind: 'label', name: 'vip & co' }, status: 'snoozed', sort: 'activity' }, 1)).toBe('status=snoozed&limit=1&label=vip+%26+co');
   });
+
+  it('asks for the total on the first page only', () => {
+    expect(viewQuery(mine, 50, 'c1')).toBe('status=open&limit=50&cursor=c1&total=false&assignee=me');
+  });
 });
 
 describe('matchesView', () => {

@@ -47,7 +47,11 @@ export function viewQuery(view: View, limit: number, cursor?: string | null): st
   const q = new URLSearchParams({ status: view.status, limit: String(limit) });
   if (view.sort === 'waiting') q.set('sort', 'waiting');
   if (view.q?.trim()) q.set('q', view.q.trim());
-  if (cursor) q.set('cursor', cursor);
+  // A later page: the total came with the first one (counting costs about as much as the page).
+  if (cursor) {
+    q.set('cursor', cursor);
+    q.set('total', 'false');
+  }
   const s = view.scope;
   if (s.kind === 'mine') q.set('assignee', 'me');
   else if (s.kind === 'unassigned') q.set('assignee', 'none');

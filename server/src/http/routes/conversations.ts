@@ -37,6 +37,11 @@ const ListQuery = z.object({
     .openapi({ description: '`activity` (default): newest activity first. `waiting`: customers waiting for an answer first, the longest waiting on top, then the rest by activity. A cursor only continues the sort it came from.' }),
   limit: Limit,
   cursor: z.string().max(200).optional(),
+  total: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v !== 'false')
+    .openapi({ description: '`false`: do not count the matching conversations (`total` is null). For the pages after the first, whose count the client already has: counting costs about as much as the page on a large list.' }),
 });
 
 const Labels = z.array(z.string().min(1).max(100)).min(1).max(50);
@@ -151,7 +156,7 @@ export function conversationRoutes() {
       security,
       middleware: [requireAuth] as const,
       request: { query: ListQuery },
-      responses: { 200: json(page(ConversationSchema, 'ConversationPage').extend({ total: z.number().int() })), ...errorResponses },
+      responses: { 200: json(page(ConversationSchema, 'ConversationPage').extend({ total: z.number().int().nullable() })), ...errorResponses },
     }),
     async (c) => c.json(await c.get('services').conversations.list(c.get('actor'), c.req.valid('query')), 200),
   );
