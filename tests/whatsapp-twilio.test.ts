@@ -74,6 +74,27 @@ describe.each(storageModes())('Twilio WhatsApp end to end (%s)', (mode) => {
     expect(fake.messages.find((m) => m.sid === smsSent.providerMessageId)).toMatchObject({ to: ADA, from: TEST_TWILIO_NUMBER });
   });
 
+  it('an SMS STOP stops SMS replies only: the same number still gets WhatsApp replies; START by SMS lifts it', async () => {
+    const DEE = '+14155552683';
+    await postTwilioWebhook(t.url, whatsapp, twilioInboundParams({ channel: 'whatsapp', from: DEE, body: 'Hi on WhatsApp', profileName: 'Dee' }));
+    await postTwilioWebhook(t.url, sms, twilioInboundParams({ from: DEE, body: 'STOP', optOutType: 'STOP' }));
+    const [contact] = await contactsOf(DEE);
+    expect(contact.identities).toMatchObject([{ kind: 'phone', address: DEE }]);
+    expect(contact.identities[0].optedOutAt).not.toBeNull();
+    const smsConv = await conversationIn(sms, contact.id);
+    const refused = await admin.post(`/api/conversations/${smsConv.id}/messages`, { text: 'By SMS?' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('recipient_opted_out');
+    const waConv = await conversationIn(whatsapp, contact.id);
+    const reply = await admin.post(`/api/conversations/${waConv.id}/messages`, { text: 'Still here on WhatsApp' });
+    expect(reply.status).toBe(201);
+    const sent = await messageIn(waConv.id, reply.body.id, (m) => m.deliveryStatus === 'sent');
+    expect(fake.messages.find((m) => m.sid === sent.providerMessageId)).toMatchObject({ to: `whatsapp:${DEE}`, body: 'Still here on WhatsApp' });
+    await postTwilioWebhook(t.url, sms, twilioInboundParams({ from: DEE, body: 'START', optOutType: 'START' }));
+    expect((await contactsOf(DEE))[0].identities[0].optedOutAt).toBeNull();
+    expect((await admin.post(`/api/conversations/${smsConv.id}/messages`, { text: 'Welcome back' })).status).toBe(201);
+  });
+
   it('shows Twilio’s reason when WhatsApp refuses a message outside the 24-hour window', async () => {
     const [contact] = await contactsOf(ADA);
     const conv = await conversationIn(whatsapp, contact.id);

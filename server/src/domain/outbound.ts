@@ -1,4 +1,4 @@
-import { ChannelError, type ChannelAdapter, type IdentityKind, type InboxKind, type OutboundMessage } from '@switchboard/channels';
+import { ChannelError, type ChannelAdapter, type InboxKind, type OutboundMessage } from '@switchboard/channels';
 import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RetryableError, type JobContext, type JobHandler } from '../jobs/queue.ts';
@@ -16,7 +16,7 @@ import { adapterContext } from './adapter-context.ts';
 import { templateOf } from './reply-window.ts';
 import { replyEmailOf } from './reply-email.ts';
 import type { MediaLinks } from './media-links.ts';
-import { optedOutReason, optedOutRecipient } from './consent.ts';
+import { optedOutReason, optedOutRecipient, type ConsentIdentity } from './consent.ts';
 import { nextStatus } from './delivery-status.ts';
 
 export const OUTBOUND_QUEUE = 'outbound.send';
@@ -79,7 +79,7 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     if (!adapter) throw new Error(`no channel adapter for ${inbox.kind}`);
 
     // An opt-out that arrived after the reply was queued: not sent, failed with the reason.
-    const optedOut = optedOutRecipient(adapter, contact?.identities ?? []);
+    const optedOut = optedOutRecipient(adapter, contact?.identities ?? [], inbox.kind);
     if (optedOut) throw new ChannelError('recipient_opted_out', optedOutReason(optedOut));
     const ctx = adapterContext(adapter, inbox, (sealed) => this.#d.secrets.open(sealed), this.#d.fetch, this.#d.publicUrl);
     const outbound: OutboundMessage = {
@@ -130,10 +130,10 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     }
   }
 
-  async #recordProviderOptOut(adapter: ChannelAdapter, inbox: { id: string; workspaceId: string }, identities: Array<{ kind: IdentityKind; address: string; optedOutAt: Date | null }>): Promise<void> {
+  async #recordProviderOptOut(adapter: ChannelAdapter, inbox: { id: string; workspaceId: string; kind: InboxKind }, identities: ConsentIdentity[]): Promise<void> {
     const recipient = identities.find((i) => i.kind === adapter.recipientIdentityKind);
-    if (!recipient || recipient.optedOutAt) return;
-    await contactsRepo.recordConsent(this.#d.store.prisma, inbox.workspaceId, recipient, { change: 'opted_out', keyword: 'STOP', inboxId: inbox.id, at: new Date() });
+    if (!recipient || optedOutRecipient(adapter, [recipient], inbox.kind)) return;
+    await contactsRepo.recordConsent(this.#d.store.prisma, inbox.workspaceId, recipient, { change: 'opted_out', keyword: 'STOP', inboxId: inbox.id, at: new Date(), channel: inbox.kind });
   }
 
   /** Still queued, but the agent sees why it is late. */

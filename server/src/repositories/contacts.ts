@@ -141,17 +141,35 @@ export const contactsRepo = {
    * transaction): `opted_out` sets `optedOutAt` (an earlier opt-out keeps its date), `opted_in` clears it, `help`
    * changes nothing but the record. `metadata.consent` keeps the last keyword, where and when. Returns rows changed.
    */
+  /**
+   * Records a consent keyword on an identity, per channel: `metadata.optOuts` maps the channel (the inbox kind the
+   * keyword came in on; `*` when unknown, and for opt-outs recorded before channels were) to when it opted out.
+   * STOP adds the channel (keeping an earlier date), START removes it and `*`; `optedOutAt` is the earliest
+   * opt-out left (null: none). `metadata.consent` keeps the last keyword.
+   */
   recordConsent: (
     db: Db,
     workspaceId: string,
     identity: { kind: IdentityKind; address: string },
-    consent: { change: 'opted_out' | 'opted_in' | 'help'; keyword: string; inboxId: string; at: Date },
+    consent: { change: 'opted_out' | 'opted_in' | 'help'; keyword: string; inboxId: string; at: Date; channel: string | null },
   ) => db.$executeRaw`/* prepare: */
-      UPDATE "ContactIdentity" SET
-        "optedOutAt" = CASE ${consent.change}::text WHEN 'opted_out' THEN COALESCE("optedOutAt", ${consent.at}) WHEN 'opted_in' THEN NULL ELSE "optedOutAt" END,
-        metadata = metadata || jsonb_build_object('consent', jsonb_build_object(
+      WITH cur AS (
+        SELECT id, COALESCE(metadata->'optOuts', CASE WHEN "optedOutAt" IS NULL THEN '{}'::jsonb
+                   ELSE jsonb_build_object('*', to_char("optedOutAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) END) AS m
+        FROM "ContactIdentity"
+        WHERE "workspaceId" = ${workspaceId}::uuid AND kind = ${identity.kind}::"IdentityKind" AND address = ${identity.address}
+      ), nxt AS (
+        SELECT id, CASE ${consent.change}::text
+                     WHEN 'opted_out' THEN (CASE WHEN m ? ${consent.channel ?? '*'}::text THEN m ELSE m || jsonb_build_object(${consent.channel ?? '*'}::text, ${consent.at.toISOString()}::text) END)
+                     WHEN 'opted_in' THEN m - ${consent.channel ?? '*'}::text - '*'
+                     ELSE m END AS m
+        FROM cur
+      )
+      UPDATE "ContactIdentity" i SET
+        "optedOutAt" = (SELECT min(v::timestamptz) AT TIME ZONE 'UTC' FROM jsonb_each_text(nxt.m) AS e(k, v)),
+        metadata = i.metadata || jsonb_build_object('optOuts', nxt.m, 'consent', jsonb_build_object(
           'change', ${consent.change}::text, 'keyword', ${consent.keyword}::text, 'inboxId', ${consent.inboxId}::text, 'at', ${consent.at.toISOString()}::text))
-      WHERE "workspaceId" = ${workspaceId}::uuid AND kind = ${identity.kind}::"IdentityKind" AND address = ${identity.address}`,
+      FROM nxt WHERE i.id = nxt.id`,
   /**
    * A name (and attributes, merged per top-level key) a provider told about the contact, only while its name is
    * still empty: an agent's edit or a later message's name wins. Returns whether it changed.
