@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
   /** Largest attachment stored, any channel (an email inbox's maxAttachmentBytes may set a lower one). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(25 * 1024 * 1024),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the header is then ignored). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   NODE_ENV: z.string().optional(),
 });
 
@@ -53,6 +55,8 @@ export interface Config {
   attachmentMaxBytes: number;
   /** Directory of the built console (web/build), served at /. */
   webDir: string | undefined;
+  /** TRUST_PROXY_HOPS: proxies whose X-Forwarded-For entries name the client (rate limits per address). */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpInbound: e.SMTP_INBOUND_PORT === undefined ? undefined : { host: e.SMTP_INBOUND_HOST, port: e.SMTP_INBOUND_PORT, maxBytes: e.SMTP_INBOUND_MAX_BYTES },
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     webDir: undefined,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     ...overrides,
   };
 }

@@ -88,6 +88,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     typing: new Typing(gateway, store, log.child({ mod: 'webchat' })),
     log: log.child({ mod: 'webchat' }),
     presenceMs: opts.webchat?.presenceMs,
+    trustProxyHops: config.trustProxyHops,
   });
   const relay = new EventRelay(store, (events) => gateway.publish(events), log, opts.relayPollMs);
   store.onCommit(() => relay.kick());

@@ -65,19 +65,20 @@ export class Visitor {
     socket.on('agents', (a) => (this.agents.push(a), note()));
   }
 
-  static #open(base: string, auth: WidgetHandshakeAuth, origin: string | null): VisitorSocket {
+  static #open(base: string, auth: WidgetHandshakeAuth, origin: string | null, headers: Record<string, string> = {}): VisitorSocket {
+    const extraHeaders = { ...headers, ...(origin ? { origin } : {}) };
     return io(`${base}/widget`, {
       auth: { ...auth },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      ...(origin ? { extraHeaders: { origin } } : {}),
+      ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
     });
   }
 
   /** Connects and resolves once the session arrived; rejects with the connect_error. */
-  static connect(base: string, auth: WidgetHandshakeAuth, opts: { origin?: string | null } = {}): Promise<Visitor> {
-    const v = new Visitor(Visitor.#open(base, auth, opts.origin === undefined ? SITE : opts.origin));
+  static connect(base: string, auth: WidgetHandshakeAuth, opts: { origin?: string | null; headers?: Record<string, string> } = {}): Promise<Visitor> {
+    const v = new Visitor(Visitor.#open(base, auth, opts.origin === undefined ? SITE : opts.origin, opts.headers));
     return new Promise((resolve, reject) => {
       v.socket.once('connect_error', (err) => (v.socket.close(), reject(err)));
       v.socket.once('session', () => resolve(v));
@@ -85,7 +86,7 @@ export class Visitor {
   }
 
   /** Resolves with the refusal of a handshake (fails if it connects). */
-  static async refused(base: string, auth: WidgetHandshakeAuth, opts: { origin?: string | null } = {}): Promise<WidgetConnectError> {
+  static async refused(base: string, auth: WidgetHandshakeAuth, opts: { origin?: string | null; headers?: Record<string, string> } = {}): Promise<WidgetConnectError> {
     try {
       const v = await Visitor.connect(base, auth, opts);
       v.close();

@@ -39,7 +39,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
   });
 
   const api = new OpenAPIHono<AppEnv>();
-  api.route('/', sessionRoutes(config.secureCookies));
+  api.route('/', sessionRoutes(config.secureCookies, config.trustProxyHops));
   api.route('/', readRoutes()); // before conversationRoutes: its /conversations/{id} would take "unread-counts"
   api.route('/', conversationRoutes());
   api.route('/', attachmentRoutes());
@@ -62,7 +62,7 @@ export function createApp(services: Services, config: Config, log: Logger) {
   app.route('/api', api);
   app.route('/webhooks', webhookRoutes(config.publicUrl));
   app.route('/media', mediaRoutes());
-  app.route('/', widgetRoutes(config.webDir));
+  app.route('/', widgetRoutes(config.webDir, config.trustProxyHops));
   serveConsole(app, config.webDir);
   return app;
 }

@@ -10,6 +10,7 @@ import { widgetRooms } from './rooms.ts';
 import type { VisitorSession, WebchatService } from './service.ts';
 import { Typing } from './typing.ts';
 import { forwardEvent } from './forward.ts';
+import { clientIpFrom } from '../lib/client-ip.ts';
 
 export const WIDGET_NAMESPACE = '/widget';
 
@@ -32,6 +33,8 @@ export interface WidgetGatewayDeps {
   log: Logger;
   /** How often agent availability is re-checked for connected visitors (ms). */
   presenceMs?: number;
+  /** TRUST_PROXY_HOPS (lib/client-ip.ts): a visitor's address for the per-address limits. */
+  trustProxyHops?: number;
 }
 
 const refusal = (err: unknown): Error => {
@@ -114,7 +117,7 @@ export class WidgetGateway {
     if (!originAllowed(inbox.ctx.settings.allowedOrigins, socket.handshake.headers.origin)) {
       throw new HandshakeRefused('forbidden_origin', 'This website may not embed this chat');
     }
-    const ip = socket.handshake.address;
+    const ip = clientIpFrom(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.#d.trustProxyHops ?? 0);
     const { claims, token } = await this.#d.webchat.openSession(inbox, { token: auth.token, identity: auth.identity }, ip);
     socket.data = { session: { inbox, claims, token, ip }, contactId: null, conversationId: null };
   }

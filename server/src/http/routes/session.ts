@@ -16,11 +16,11 @@ const SetupInput = z.object({
   password: z.string().min(10).max(1000),
 });
 
-export function sessionRoutes(secureCookies: boolean) {
+export function sessionRoutes(secureCookies: boolean, trustProxyHops = 0) {
   const app = router();
 
   const startSession = async (c: Context<AppEnv>, email: string, password: string) => {
-    const grant = await c.get('services').auth.login(email, password, { ip: clientIp(c), userAgent: c.req.header('user-agent') ?? null });
+    const grant = await c.get('services').auth.login(email, password, { ip: clientIp(c, trustProxyHops), userAgent: c.req.header('user-agent') ?? null });
     setCookie(c, SESSION_COOKIE, grant.token, {
       httpOnly: true,
       sameSite: 'Lax',

@@ -41,7 +41,7 @@ function widgetScript(webDir: string | undefined) {
  * The widget's public HTTP side (no agent auth): `GET /widget.js`, `GET /widget/api/config`,
  * `POST /widget/api/uploads` (CORS for the inbox's allowed origins) and signed downloads at `/widget/files/…`.
  */
-export function widgetRoutes(webDir: string | undefined) {
+export function widgetRoutes(webDir: string | undefined, trustProxyHops = 0) {
   const app = new Hono<AppEnv>();
   app.get('/widget.js', widgetScript(webDir));
 
@@ -83,7 +83,7 @@ export function widgetRoutes(webDir: string | undefined) {
         /* keep the default */
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const upload = await c.get('services').webchat.upload(c.req.query('inbox') ?? '', c.req.header(VISITOR_HEADER), clientIp(c), {
+      const upload = await c.get('services').webchat.upload(c.req.query('inbox') ?? '', c.req.header(VISITOR_HEADER), clientIp(c, trustProxyHops), {
         name,
         contentType: c.req.header('content-type') ?? '',
         bytes,
