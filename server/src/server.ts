@@ -122,6 +122,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void services.webhooks.purgeReceipts().catch((err: unknown) => log.error({ err }, 'webhook receipt purge failed'));
   }, opts.snoozeSweepMs ?? 30_000);
   sweep.unref();
+  // Hourly: stored files no attachment references (uploads never sent, leftovers of a crash).
+  const fileSweep = setInterval(() => {
+    void services.attachments
+      .purgeOrphans()
+      .then((n) => n && log.info({ files: n }, 'removed unreferenced attachment files'))
+      .catch((err: unknown) => log.error({ err }, 'attachment file sweep failed'));
+  }, 3600_000);
+  fileSweep.unref();
 
   const port = (http.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -131,6 +139,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweep);
+      clearInterval(fileSweep);
       await smtp?.close();
       await mailSync.stop();
       await telegramPolling.stop();

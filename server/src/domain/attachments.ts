@@ -43,6 +43,9 @@ export interface ChannelAccess {
   open: (sealed: string) => unknown;
 }
 
+/** Files unreferenced for this long are orphans (AttachmentService.purgeOrphans). */
+export const ORPHAN_MIN_AGE_MS = 24 * 3600_000;
+
 export class AttachmentService {
   readonly #store: Store;
   readonly #files: AttachmentStore;
@@ -115,6 +118,35 @@ export class AttachmentService {
    * answer may hide a commit: with `unless`, files the named messages' rows reference are kept, and nothing is
    * deleted when that cannot be checked. Never throws: at worst an unreferenced file stays, never a row loses its file.
    */
+  /**
+   * Housekeeping: deletes stored files no attachment row references that were written over `minAgeMs` ago (default
+   * a day): a chat visitor's upload never sent (its receipt expires after an hour), a file staged by an ingest that
+   * crashed before its commit, the partial file of an interrupted write. Every flow commits its row long before
+   * that age. Returns how many files went.
+   */
+  async purgeOrphans(minAgeMs = ORPHAN_MIN_AGE_MS, now = new Date()): Promise<number> {
+    let removed = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      const inUse = await attachmentsRepo.keysInUse(this.#store.prisma, batch);
+      const doomed = batch.filter((k) => !inUse.has(k));
+      await Promise.all(doomed.map((k) => this.#files.remove(k)));
+      removed += doomed.length;
+      batch = [];
+    };
+    for await (const file of this.#files.filesBefore(new Date(now.getTime() - minAgeMs))) {
+      if (file.temp) {
+        await this.#files.remove(file.key);
+        removed++;
+        continue;
+      }
+      batch.push(file.key);
+      if (batch.length >= 500) await flush();
+    }
+    if (batch.length) await flush();
+    return removed;
+  }
+
   async discard(keys: string[], unless?: { inboxId: string; providerMessageIds: string[] }): Promise<void> {
     if (keys.length === 0) return;
     let doomed = keys;

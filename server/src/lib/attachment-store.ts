@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -75,5 +75,31 @@ export class AttachmentStore {
 
   pathOf(key: string): string {
     return join(this.#path(key));
+  }
+
+  /**
+   * Every file last written before `before`, one directory at a time: its key, or `temp` for the partial file of a
+   * write that never finished (a crash mid-put).
+   */
+  async *filesBefore(before: Date): AsyncGenerator<{ key: string; temp: boolean }> {
+    const dirs = [this.root];
+    for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // nothing stored yet, or removed meanwhile
+        throw err;
+      }
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) dirs.push(path);
+        else if (e.isFile()) {
+          const info = await stat(path).catch(() => null);
+          if (!info || info.mtime >= before) continue;
+          yield { key: relative(this.root, path).split(sep).join('/'), temp: e.name.includes('.part-') };
+        }
+      }
+    }
   }
 }

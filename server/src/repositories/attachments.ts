@@ -37,6 +37,12 @@ export const attachmentsRepo = {
     const { message, ...rest } = a;
     return { ...rest, message: { inbox: message.conversation.inbox } };
   },
+  /** Which of `keys` any attachment row references. */
+  async keysInUse(db: Db, keys: string[]): Promise<Set<string>> {
+    const rows = await db.$queryRaw<Array<{ storageKey: string }>>`
+      SELECT "storageKey" FROM "Attachment" WHERE "storageKey" = ANY(${keys}::text[])`;
+    return new Set(rows.map((r) => r.storageKey));
+  },
   stored: (db: Db, id: string, data: { storageKey: string; size: number; contentType?: string }) =>
     db.attachment.update({ where: { id }, data: { ...data, error: null } }),
   failed: (db: Db, id: string, error: string) => db.attachment.update({ where: { id }, data: { error } }),

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Attachment_storageKey_idx" ON "Attachment"("storageKey");
