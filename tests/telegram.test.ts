@@ -177,6 +177,32 @@ describe.each(storageModes())('Telegram channel (%s)', (mode) => {
       expect(bot.requests.filter((r) => /\/send(Photo|Document)$/.test(r.path)).every((r) => r.headers['content-type']?.startsWith('multipart/form-data'))).toBe(true);
     });
 
+    it('a retry after a partly sent reply sends only the parts still missing: the customer gets the text once', async () => {
+      const conv = await conversationOf(inbox.id, 'Ada Lovelace');
+      const pdf = Buffer.from('%PDF-1.4\n% return form\n');
+      const before = bot.sent.length;
+      const documentTries = bot.callsOf('sendDocument').length;
+      // The text goes out, then the first file fails with a 502: the job retries.
+      bot.failNext('sendDocument', { status: 502, description: 'Bad Gateway' });
+      const partly = await reply(conv.id, {
+        text: 'Return form and label',
+        attachments: [
+          { name: 'form.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') },
+          { name: 'label.png', contentType: 'image/png', contentBase64: PNG.toString('base64') },
+        ],
+      });
+      expect(await settled(conv.id, partly.id)).toMatchObject({ deliveryStatus: 'sent', deliveryError: null });
+      expect(bot.callsOf('sendDocument').length - documentTries).toBe(2);
+      expect(bot.sent.slice(before).map((s) => [s.method, s.text ?? s.caption ?? null])).toEqual([
+        ['sendMessage', 'Return form and label'],
+        ['sendDocument', null],
+        ['sendPhoto', null],
+      ]);
+      const stored = (await messagesOf(conv.id)).find((m) => m.id === partly.id);
+      expect(Object.keys(stored.metadata.sentParts)).toEqual(['0', '1', '2']);
+      expect(stored.providerMessageId).toBe(stored.metadata.sentParts['0']);
+    });
+
     it('retries a 5xx from Telegram, then sends', async () => {
       const conv = await conversationOf(inbox.id, 'Ada Lovelace');
       const tries = bot.callsOf('sendMessage').length;

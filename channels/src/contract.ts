@@ -61,6 +61,13 @@ export interface AdapterContext<C = unknown, S = unknown> {
    * `${publicUrl}/webhooks/${inbox.kind}/${inbox.publicToken}` (for providers that take a callback URL per request).
    */
   publicUrl?: string;
+  /**
+   * For `send`: a reply that takes several provider messages (text parts, a message per file). `ids` are the parts
+   * an earlier try of this same reply already sent (by index); `record` stores a part's provider id as soon as it is
+   * out. Adapters send their parts through `sendInParts` (util/parts.ts), which skips the sent ones: a retry after a
+   * partly failed reply sends only the rest.
+   */
+  sentParts?: { ids: ReadonlyArray<string | null | undefined>; record(index: number, providerId: string): Promise<void> };
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };

@@ -33,7 +33,7 @@ export async function sendMessagingMessage(msg: OutboundMessage, ctx: MetaContex
     if (a.content) files.push({ type, payload: { attachment_id: await uploadMessagingAttachment(ctx, { ...a, content: a.content }, instagram ? 'instagram' : undefined) } });
     else if (a.url) files.push({ type, payload: { url: a.url, is_reusable: false } });
   }
-  return sendParts([
+  return sendParts(ctx, [
     ...chunkText(msg.text, opts.maxText).map((text) => () => post({ text })),
     ...files.map((attachment) => () => post({ attachment })),
   ]);

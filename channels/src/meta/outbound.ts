@@ -1,5 +1,6 @@
 /** What the Meta send paths share: who to send to, long texts, several parts per reply. */
-import { ChannelError, type IdentityKind, type OutboundMessage, type SendResult } from '../contract.ts';
+import { ChannelError, type AdapterContext, type IdentityKind, type OutboundMessage, type SendResult } from '../contract.ts';
+import { sendInParts } from '../util/parts.ts';
 
 /** The recipient id of an identity `kind` whose address starts with `prefix` (our scoped addresses). */
 export function recipientOf(msg: OutboundMessage, kind: IdentityKind, prefix = ''): string {
@@ -27,13 +28,13 @@ export function chunkText(text: string, max: number): string[] {
 
 /**
  * Sends the parts of one reply in order (text first, then one message per file) and reports the first part's id
- * (statuses of the others are ignored). A failure after some parts went out fails the reply: a retry sends every
- * part again (Meta has no idempotency key), which is why uploads happen before the first part is sent.
+ * (statuses of the others are ignored). A failure after some parts went out fails the try; Meta has no idempotency
+ * key, so the parts already sent are recorded (`ctx.sentParts`, util/parts.ts) and the retry sends only the rest.
+ * Uploads happen before the first part is sent.
  */
-export async function sendParts(parts: Array<() => Promise<string>>): Promise<SendResult> {
+export async function sendParts(ctx: Pick<AdapterContext, 'sentParts'>, parts: Array<() => Promise<string>>): Promise<SendResult> {
   if (parts.length === 0) throw new ChannelError('rejected', 'Nothing to send: the reply has no text and no files', { transient: false });
-  const ids: string[] = [];
-  for (const part of parts) ids.push(await part());
+  const ids = await sendInParts(ctx, parts);
   return { providerMessageId: ids[0] as string, status: 'sent', ...(ids.length > 1 ? { metadata: { providerMessageIds: ids } } : {}) };
 }
 

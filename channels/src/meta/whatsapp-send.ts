@@ -32,7 +32,7 @@ export async function sendWhatsAppMessage(msg: OutboundMessage, ctx: MetaContext
   };
   if (msg.template) {
     const { name, language, components } = msg.template;
-    return sendParts([() => post({ type: 'template', template: { name, language: { code: language }, ...(components?.length ? { components } : {}) } })]);
+    return sendParts(ctx, [() => post({ type: 'template', template: { name, language: { code: language }, ...(components?.length ? { components } : {}) } })]);
   }
   const files = [];
   for (const a of msg.attachments) {
@@ -40,7 +40,7 @@ export async function sendWhatsAppMessage(msg: OutboundMessage, ctx: MetaContext
     const source = a.content ? { id: await uploadWhatsAppMedia(ctx, { ...a, content: a.content }) } : a.url ? { link: a.url } : null;
     if (source) files.push({ type, [type]: { ...source, ...(type === 'document' ? { filename: a.name } : {}) } });
   }
-  return sendParts([
+  return sendParts(ctx, [
     ...chunkText(msg.text, MAX_TEXT).map((body) => () => post({ type: 'text', text: { body, preview_url: /https?:\/\//.test(body) } })),
     ...files.map((file) => () => post(file)),
   ]);

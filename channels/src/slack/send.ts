@@ -1,6 +1,7 @@
 import type { FilesCompleteUploadExternalResponse } from '@slack/web-api';
 import { ChannelError, type OutboundMessage, type SendResult } from '../contract.ts';
 import { htmlToText } from '../util/text.ts';
+import { sendInParts } from '../util/parts.ts';
 import { slackClient, slackError, type SlackContext } from './client.ts';
 import { parseThreadKey, slackMessageId } from './parse.ts';
 import { escapeSlackText } from './text.ts';
@@ -37,30 +38,36 @@ export async function sendSlackMessage(msg: OutboundMessage, ctx: SlackContext):
   const files = msg.attachments.flatMap((a) => (a.content ? [{ file: Buffer.from(a.content), filename: a.name }] : []));
   if (!text.trim() && files.length === 0) throw new ChannelError('rejected', 'Nothing to send: the reply has no text and no files', { transient: false });
 
-  let providerMessageId: string | undefined;
+  // Two parts at most, the text and then the files: a retry after the text went out uploads only the files.
   let ts: string | undefined;
+  const parts: Array<() => Promise<string>> = [];
   if (text.trim()) {
-    const posted = await call('chat.postMessage', ctx, () =>
-      client.chat.postMessage({
-        channel: thread.channel,
-        thread_ts: thread.ts,
-        text,
-        ...(ctx.settings.agentName === 'username' && name ? { username: name } : {}),
-      }),
-    );
-    if (!posted.ts) throw new ChannelError('provider_error', 'Slack chat.postMessage answered without a ts', { transient: true, providerStatus: 200 });
-    ts = posted.ts;
-    providerMessageId = slackMessageId(posted.channel ?? thread.channel, posted.ts);
+    parts.push(async () => {
+      const posted = await call('chat.postMessage', ctx, () =>
+        client.chat.postMessage({
+          channel: thread.channel,
+          thread_ts: thread.ts,
+          text,
+          ...(ctx.settings.agentName === 'username' && name ? { username: name } : {}),
+        }),
+      );
+      if (!posted.ts) throw new ChannelError('provider_error', 'Slack chat.postMessage answered without a ts', { transient: true, providerStatus: 200 });
+      ts = posted.ts;
+      return slackMessageId(posted.channel ?? thread.channel, posted.ts);
+    });
   }
   if (files.length > 0) {
-    const uploaded = (await call('files.uploadV2', ctx, () =>
-      client.files.uploadV2({ channel_id: thread.channel, thread_ts: thread.ts, file_uploads: files }),
-    )) as { files?: FilesCompleteUploadExternalResponse[] };
-    const ids = (uploaded.files ?? []).flatMap((c) => (c.files ?? []).flatMap((f) => (f.id ? [f.id] : [])));
-    providerMessageId ??= `${slackMessageId(thread.channel, thread.ts)}:files:${ids.join(',')}`;
+    parts.push(async () => {
+      const uploaded = (await call('files.uploadV2', ctx, () =>
+        client.files.uploadV2({ channel_id: thread.channel, thread_ts: thread.ts, file_uploads: files }),
+      )) as { files?: FilesCompleteUploadExternalResponse[] };
+      const ids = (uploaded.files ?? []).flatMap((c) => (c.files ?? []).flatMap((f) => (f.id ? [f.id] : [])));
+      return `${slackMessageId(thread.channel, thread.ts)}:files:${ids.join(',')}`;
+    });
   }
+  const [providerMessageId] = await sendInParts(ctx, parts);
   return {
-    providerMessageId: providerMessageId as string,
+    providerMessageId: providerMessageId!,
     status: 'sent',
     metadata: { slack: { channel: thread.channel, threadTs: thread.ts, ...(ts ? { ts } : {}) } },
   };

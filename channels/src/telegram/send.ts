@@ -1,5 +1,6 @@
 import { ChannelError, type OutboundMessage, type SendResult } from '../contract.ts';
 import { htmlToText } from '../util/text.ts';
+import { sendInParts } from '../util/parts.ts';
 import { callTelegram, type TelegramContext } from './api.ts';
 import { parseTelegramMessageId, telegramMessageId } from './parse.ts';
 
@@ -72,8 +73,8 @@ function fileForm(a: Attachment, target: Target, caption: string | undefined, re
 /**
  * Sends an agent reply: text with `sendMessage` (split at 4096 characters), files with `sendPhoto` /
  * `sendDocument` as multipart uploads. One file with a short text goes as one captioned message.
- * The provider id is the first message's `<chat id>:<message id>`; a retry after a partly failed reply sends
- * every part again (the Bot API has no idempotency key).
+ * The provider id is the first message's `<chat id>:<message id>`. The Bot API has no idempotency key: the parts
+ * already sent are recorded (`ctx.sentParts`) and a retry after a partly failed reply sends only the rest.
  */
 export async function sendTelegram(msg: OutboundMessage, ctx: TelegramContext): Promise<SendResult> {
   const target = targetOf(msg);
@@ -82,17 +83,20 @@ export async function sendTelegram(msg: OutboundMessage, ctx: TelegramContext): 
   const captioned = msg.attachments.length === 1 && text.length > 0 && [...text].length <= TELEGRAM_CAPTION_LIMIT;
   const texts = captioned || !text.trim() ? [] : splitTelegramText(text);
 
-  const sent: string[] = [];
-  const record = (m: TgSent) => sent.push(telegramMessageId(m.chat.id, m.message_id));
-  let reply = replyParameters(target);
-  for (const part of texts) {
-    record(await callTelegram<TgSent>(ctx, 'sendMessage', { chat_id: target.chatId, text: part, ...(reply && { reply_parameters: reply }) }));
-    reply = undefined;
-  }
-  for (const a of msg.attachments) {
-    const { method, form } = fileForm(a, target, captioned ? text : undefined, reply);
-    record(await callTelegram<TgSent>(ctx, method, form, { timeoutMs: 60_000 }));
-    reply = undefined;
-  }
+  const idOf = (m: TgSent) => telegramMessageId(m.chat.id, m.message_id);
+  // Only the first part quotes the customer's message.
+  const replyTo = replyParameters(target);
+  const quote = (index: number) => (index === 0 ? replyTo : undefined);
+  const parts = [
+    ...texts.map((part, i) => async () => {
+      const reply = quote(i);
+      return idOf(await callTelegram<TgSent>(ctx, 'sendMessage', { chat_id: target.chatId, text: part, ...(reply && { reply_parameters: reply }) }));
+    }),
+    ...msg.attachments.map((a, i) => async () => {
+      const { method, form } = fileForm(a, target, captioned ? text : undefined, quote(texts.length + i));
+      return idOf(await callTelegram<TgSent>(ctx, method, form, { timeoutMs: 60_000 }));
+    }),
+  ];
+  const sent = await sendInParts(ctx, parts);
   return { providerMessageId: sent[0]!, status: 'sent', metadata: { telegramMessageIds: sent } };
 }

@@ -15,3 +15,4 @@ export { emailAddressSchema } from './email-schema.ts';
 export { htmlToText } from './text.ts';
 export { formatZodError, malformed } from './errors.ts';
 export { signedRequestKey } from './replay.ts';
+export { sendInParts } from './parts.ts';

@@ -61,6 +61,14 @@ export interface OutboundDeps {
  * retry with backoff (durable job); a permanent error or the last failed try marks the message
  * `failed` with the reason. Runs at least once: receivers dedupe on our message id.
  */
+/** `metadata.sentParts` (part index → provider id, messagesRepo.recordSentPart) as a list by index. */
+function sentPartsOf(metadata: unknown): Array<string | undefined> {
+  const parts = (metadata as { sentParts?: Record<string, unknown> } | null)?.sentParts;
+  const ids: Array<string | undefined> = [];
+  for (const [index, id] of Object.entries(parts ?? {})) if (typeof id === 'string' && /^\d+$/.test(index)) ids[Number(index)] = id;
+  return ids;
+}
+
 export class OutboundDelivery implements JobHandler<OutboundJob> {
   readonly #d: OutboundDeps;
   constructor(deps: OutboundDeps) {
@@ -81,7 +89,14 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     // An opt-out that arrived after the reply was queued: not sent, failed with the reason.
     const optedOut = optedOutRecipient(adapter, contact?.identities ?? [], inbox.kind);
     if (optedOut) throw new ChannelError('recipient_opted_out', optedOutReason(optedOut));
-    const ctx = adapterContext(adapter, inbox, (sealed) => this.#d.secrets.open(sealed), this.#d.fetch, this.#d.publicUrl);
+    const ctx = {
+      ...adapterContext(adapter, inbox, (sealed) => this.#d.secrets.open(sealed), this.#d.fetch, this.#d.publicUrl),
+      // Parts of this reply an earlier try sent (a reply of several provider messages): not sent again.
+      sentParts: {
+        ids: sentPartsOf(message.metadata),
+        record: (index: number, providerId: string) => messagesRepo.recordSentPart(store.prisma, message.id, index, providerId),
+      },
+    };
     const outbound: OutboundMessage = {
       id: message.id,
       conversation: { id: conversation.id, number: conversation.number, threadKey: conversation.threadKey, subject: conversation.subject },

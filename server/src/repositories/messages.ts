@@ -100,6 +100,12 @@ export const messagesRepo = {
     });
     return rows.flatMap((r) => (r.providerMessageId ? [r.providerMessageId] : []));
   },
+  /** One part of a reply sent in several provider messages is out (OutboundDelivery: a retry skips it). */
+  recordSentPart: async (db: Db, id: string, index: number, providerId: string): Promise<void> => {
+    await db.$executeRaw`
+      UPDATE "Message" SET metadata = jsonb_set(metadata, '{sentParts}', COALESCE(metadata->'sentParts', '{}'::jsonb) || jsonb_build_object(${String(index)}::text, ${providerId}::text))
+      WHERE id = ${id}::uuid`;
+  },
   /** The delivery status, with the row locked until the transaction ends (status changes serialize on it). */
   async lockDelivery(db: Db, id: string): Promise<DeliveryStatus | null> {
     const rows = await db.$queryRaw<Array<{ deliveryStatus: DeliveryStatus | null }>>`SELECT "deliveryStatus" FROM "Message" WHERE id = ${id}::uuid FOR UPDATE`;
