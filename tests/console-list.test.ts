@@ -161,7 +161,7 @@ describe('the conversation list in the console', () => {
     await page.waitFor(`document.querySelectorAll('.rows li[id^=row-]').length === 100`, 'the whole list again');
   });
 
-  it("bulk assign, label and resolve through the UI update a second agent's list live", async () => {
+  it("bulk assign, label, priority, label removal and resolve through the UI update a second agent's list live", async () => {
     second = await launchPage();
     await viewport(second, 1280, 800);
     await login(second, agent.email, PASSWORD);
@@ -195,10 +195,21 @@ describe('the conversation list in the console', () => {
     await second.waitFor(`[...document.querySelectorAll('.rows li[id^=row-]')].every((li) => li.querySelector('.label')?.textContent === 'vip')`, 'the labels on the agent’s rows, live');
 
     for (const id of [a, b, c]) await page.click(`#row-${id} .pick`);
+    await choose('#bulk-priority', 'Urgent');
+    await page.waitFor(`!document.querySelector('.bulk') && !document.querySelector('.rows .pick:checked')`, 'the selection cleared after the priority change');
+    for (const id of [a, b, c]) expect((await admin.get(`/api/conversations/${id}`)).body.priority).toBe('urgent');
+    for (const id of [a, b, c]) await page.click(`#row-${id} .pick`);
+    await choose('#bulk-unlabel', 'vip');
+    await second.waitFor(`[...document.querySelectorAll('.rows li[id^=row-]')].every((li) => !li.querySelector('.label'))`, 'the labels gone from the agent’s rows, live');
+    for (const id of [a, b, c]) await page.click(`#row-${id} .pick`);
+    await choose('#bulk-label', 'vip');
+    await second.waitFor(`[...document.querySelectorAll('.rows li[id^=row-]')].every((li) => li.querySelector('.label')?.textContent === 'vip')`, 'the label back on the agent’s rows');
+
+    for (const id of [a, b, c]) await page.click(`#row-${id} .pick`);
     await page.click('.bulk .resolve');
     await second.waitFor(has('No conversations in this view.'), 'the resolved conversations leaving the agent’s list, live');
     await page.waitFor(`![${JSON.stringify(a)}, ${JSON.stringify(b)}, ${JSON.stringify(c)}].some((id) => document.getElementById('row-' + id))`, 'the resolved rows gone from the Open list');
-    for (const id of [a, b, c]) expect((await admin.get(`/api/conversations/${id}`)).body).toMatchObject({ status: 'resolved', assigneeId: agent.id, labels: ['vip'] });
+    for (const id of [a, b, c]) expect((await admin.get(`/api/conversations/${id}`)).body).toMatchObject({ status: 'resolved', assigneeId: agent.id, labels: ['vip'], priority: 'urgent' });
 
     // "Select all in view" checks every loaded row.
     await page.click('#select-all');

@@ -112,7 +112,9 @@ export type BulkAction =
   | { type: 'assign'; assigneeId: string | null }
   | { type: 'team'; teamId: string | null }
   | { type: 'status'; status: ConversationStatus }
-  | { type: 'addLabels'; labels: string[] };
+  | { type: 'priority'; priority: Priority }
+  | { type: 'addLabels'; labels: string[] }
+  | { type: 'removeLabels'; labels: string[] };
 
 /** Most ids one bulk request takes. */
 export const BULK_MAX = 100;

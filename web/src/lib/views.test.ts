@@ -108,7 +108,7 @@ describe('fromPage', () => {
 
 describe('viewQuery with search and paging', () => {
   it('adds q, sort and the cursor', () => {
-    expect(viewQuery({ ...mine, q: '  anna@example.com ' }, 100, 'CUR')).toBe('status=open&limit=100&q=anna%40example.com&cursor=CUR&assignee=me');
+    expect(viewQuery({ ...mine, q: '  anna@example.com ' }, 100, 'CUR')).toBe('status=open&limit=100&q=anna%40example.com&cursor=CUR&total=false&assignee=me');
     expect(viewQuery({ ...mine, q: '   ' }, 100, null)).toBe('status=open&limit=100&assignee=me');
   });
 });
