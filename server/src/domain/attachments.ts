@@ -45,6 +45,8 @@ export interface ChannelAccess {
 
 /** Files unreferenced for this long are orphans (AttachmentService.purgeOrphans). */
 export const ORPHAN_MIN_AGE_MS = 24 * 3600_000;
+/** How far back the sweep looks (by the month in the storage key). */
+export const ORPHAN_LOOKBACK_DAYS = 40;
 
 export class AttachmentService {
   readonly #store: Store;
@@ -122,7 +124,8 @@ export class AttachmentService {
    * Housekeeping: deletes stored files no attachment row references that were written over `minAgeMs` ago (default
    * a day): a chat visitor's upload never sent (its receipt expires after an hour), a file staged by an ingest that
    * crashed before its commit, the partial file of an interrupted write. Every flow commits its row long before
-   * that age. Returns how many files went.
+   * that age. Only files of the last ORPHAN_LOOKBACK_DAYS are looked at (the sweep runs hourly: older ones were
+   * swept when they were that age). Returns how many files went.
    */
   async purgeOrphans(minAgeMs = ORPHAN_MIN_AGE_MS, now = new Date()): Promise<number> {
     let removed = 0;
@@ -134,7 +137,8 @@ export class AttachmentService {
       removed += doomed.length;
       batch = [];
     };
-    for await (const file of this.#files.filesBefore(new Date(now.getTime() - minAgeMs))) {
+    const since = new Date(now.getTime() - ORPHAN_LOOKBACK_DAYS * 86_400_000);
+    for await (const file of this.#files.filesBefore(new Date(now.getTime() - minAgeMs), since)) {
       if (file.temp) {
         await this.#files.remove(file.key);
         removed++;

@@ -78,10 +78,16 @@ export class AttachmentStore {
   }
 
   /**
-   * Every file last written before `before`, one directory at a time: its key, or `temp` for the partial file of a
-   * write that never finished (a crash mid-put).
+   * Every file last written before `before` whose key was made in `since`'s month or later (keys are
+   * `<workspace>/<yyyy>/<mm>/<uuid>`: older months are not even listed), one directory at a time: its key, or `temp`
+   * for the partial file of a write that never finished (a crash mid-put).
    */
-  async *filesBefore(before: Date): AsyncGenerator<{ key: string; temp: boolean }> {
+  async *filesBefore(before: Date, since: Date): AsyncGenerator<{ key: string; temp: boolean }> {
+    const fromMonth = `${since.getUTCFullYear()}/${String(since.getUTCMonth() + 1).padStart(2, '0')}`;
+    // A directory `<workspace>/<yyyy>` or `<workspace>/<yyyy>/<mm>` entirely before `since`'s month is skipped.
+    const tooOld = (parts: string[]) =>
+      (parts.length === 2 && /^\d{4}$/.test(parts[1]!) && parts[1]! < fromMonth.slice(0, 4)) ||
+      (parts.length === 3 && /^\d{4}$/.test(parts[1]!) && /^\d{2}$/.test(parts[2]!) && `${parts[1]}/${parts[2]}` < fromMonth);
     const dirs = [this.root];
     for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
       let entries;
@@ -93,8 +99,9 @@ export class AttachmentStore {
       }
       for (const e of entries) {
         const path = join(dir, e.name);
-        if (e.isDirectory()) dirs.push(path);
-        else if (e.isFile()) {
+        if (e.isDirectory()) {
+          if (!tooOld(relative(this.root, path).split(sep))) dirs.push(path);
+        } else if (e.isFile()) {
           const info = await stat(path).catch(() => null);
           if (!info || info.mtime >= before) continue;
           yield { key: relative(this.root, path).split(sep).join('/'), temp: e.name.includes('.part-') };
