@@ -56,11 +56,6 @@ export interface OutboundDeps {
   publicUrl?: string;
 }
 
-/**
- * Sends one queued agent reply through its inbox's channel adapter. Transient channel errors
- * retry with backoff (durable job); a permanent error or the last failed try marks the message
- * `failed` with the reason. Runs at least once: receivers dedupe on our message id.
- */
 /** `metadata.sentParts` (part index → provider id, messagesRepo.recordSentPart) as a list by index. */
 function sentPartsOf(metadata: unknown): Array<string | undefined> {
   const parts = (metadata as { sentParts?: Record<string, unknown> } | null)?.sentParts;
@@ -69,6 +64,11 @@ function sentPartsOf(metadata: unknown): Array<string | undefined> {
   return ids;
 }
 
+/**
+ * Sends one queued agent reply through its inbox's channel adapter. Transient channel errors
+ * retry with backoff (durable job); a permanent error or the last failed try marks the message
+ * `failed` with the reason. Runs at least once: receivers dedupe on our message id.
+ */
 export class OutboundDelivery implements JobHandler<OutboundJob> {
   readonly #d: OutboundDeps;
   constructor(deps: OutboundDeps) {
