@@ -186,6 +186,18 @@ describe.each(storageModes())('Slack Connect channels (%s)', (mode) => {
     expect(await storedInAll()).toEqual(before);
   });
 
+  it('refuses a replayed request (the same signed bytes again) with 401; the first one is stored once', async () => {
+    const channel = newChannel();
+    const raw = JSON.stringify(slackEnvelope(slackMessageEvent({ channel, user: 'U0CARLA', ts: nextSlackTs(), text: 'only once' })));
+    const headers = slackRequestHeaders(raw);
+    expect((await deliver(raw, { headers })).status).toBe(200);
+    const replayed = await deliver(raw, { headers });
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error).toMatchObject({ code: 'invalid_signature', details: { reason: 'replayed' } });
+    const [conversation] = await conversationsIn(channel);
+    expect((await messagesOf(conversation.id)).map((m) => m.text)).toEqual(['only once']);
+  });
+
   it('edits and deletions in Slack are reflected live', async () => {
     const live = new RecordingClient(t.url, { cookie: admin.cookie! });
     await live.connect();
