@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import type { Page } from './support/browser.ts';
-import { launchConsolePage } from './support/console-session.ts';
+import { launchConsolePage, signIn } from './support/console-session.ts';
 import { addUser, PASSWORD } from './support/people.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 import { startReceiver } from './support/webhook-receiver.ts';
@@ -46,14 +46,7 @@ describe('the agent console', () => {
     writeFileSync(join(ARTIFACTS, `${name}.png`), Buffer.from(data, 'base64'));
   }
 
-  async function login(email: string, password: string) {
-    await page.goto(`${server.url}/login`);
-    await page.waitFor(`document.querySelector('#login-email')`, 'the login form');
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', password);
-    await page.click('form button[type=submit]');
-    await page.waitFor(`location.pathname === '/' && document.querySelector('.live.online') && !document.body.innerText.includes('Loading')`, 'the live inbox');
-  }
+  const login = (email: string, password: string) => signIn(page, server.url, email, password);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDto } from '@switchboard/server/contracts';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import { launchPage, type Page } from './support/browser.ts';
-import { launchConsolePage } from './support/console-session.ts';
+import { launchConsolePage, signIn } from './support/console-session.ts';
 import { addUser, PASSWORD } from './support/people.ts';
 import { ensureConsoleBuilt, startServerProcess, type ServerProcess } from './support/start-process.ts';
 
@@ -64,14 +64,7 @@ describe('the conversation list in the console', () => {
     await p.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
   }
 
-  async function login(p: Page, email: string, password: string) {
-    await p.goto(`${server.url}/login`);
-    await p.waitFor(`document.querySelector('#login-email')`, 'the login form');
-    await p.fill('#login-email', email);
-    await p.fill('#login-password', password);
-    await p.click('form button[type=submit]');
-    await p.waitFor(`location.pathname === '/' && document.querySelector('.live.online') && !document.body.innerText.includes('Loading')`, 'the live inbox');
-  }
+  const login = (p: Page, email: string, password: string) => signIn(p, server.url, email, password);
 
   /** axe-core on the current page: serious and critical violations (the rest is written to the artifacts too). */
   async function axe(p: Page, name: string): Promise<Violation[]> {

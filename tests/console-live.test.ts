@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnreadCountsDto } from '@switchboard/server/contracts';
 import { postApiWebhook, setupAdmin, type ApiClient } from './support/api.ts';
 import type { Page } from './support/browser.ts';
-import { launchConsolePage } from './support/console-session.ts';
+import { launchConsolePage, signIn } from './support/console-session.ts';
 import { addUser, PASSWORD } from './support/people.ts';
 import { PresenceProbe } from './support/presence.ts';
 import { RecordingClient } from './support/realtime.ts';
@@ -43,14 +43,7 @@ describe('the console live: unread, collision detection, chat typing (pglite)', 
   const inbound = async (inbox: { publicToken: string }, who: string, text: string) =>
     expect((await postApiWebhook(t.url, inbox.publicToken, SECRET, { messages: [{ id: `m-${++n}`, contact: { id: `c-${who}`, name: who }, text }] })).status).toBe(200);
 
-  async function login(page: Page, email: string) {
-    await page.goto(`${t.url}/login`);
-    await page.waitFor(`document.querySelector('#login-email')`, 'the login form');
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await page.waitFor(`location.pathname === '/' && document.querySelector('.live.online') && !document.body.innerText.includes('Loading')`, 'the live inbox');
-  }
+  const login = (page: Page, email: string) => signIn(page, t.url, email, PASSWORD);
   const openRow = (page: Page, name: string) =>
     page.evaluate(`[...document.querySelectorAll('.rows li button')].find((b) => b.innerText.includes(${JSON.stringify(name)})).click()`);
   async function screenshot(page: Page, name: string) {

@@ -7,7 +7,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.fill('#login-email', email);
   await page.fill('#login-password', password);
   await page.click('form button[type=submit]');
-  await page.waitFor(`location.pathname === '/' && document.querySelector('.live.online')`, 'the live inbox');
+  await page.waitFor(`location.pathname === '/' && document.querySelector('.live.online') && !document.body.innerText.includes('Loading')`, 'the live inbox');
 }
 
 /** A fresh Chromium page as the console tests use it: an English browser, at `size` if given (CSS pixels). */
