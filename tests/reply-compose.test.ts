@@ -59,7 +59,17 @@ describe.each(storageModes())('reply subject, Cc and attachment limits (%s)', (m
   });
 
   it('the session tells the console the attachment limits (login and GET /session alike)', async () => {
-    const expected = { attachmentMaxBytes: FILE_LIMIT, messageAttachmentsMaxBytes: 20 * 1024 * 1024, messageAttachmentsMaxCount: 10 };
+    const expected = {
+      attachmentMaxBytes: FILE_LIMIT,
+      messageAttachmentsMaxBytes: 20 * 1024 * 1024,
+      messageAttachmentsMaxCount: 10,
+      // Replies on channels whose provider takes less: MMS 5 MB in all, WhatsApp 16 MB per file (the server's
+      // per-file limit here is lower still).
+      channels: {
+        sms: { attachmentMaxBytes: FILE_LIMIT, messageAttachmentsMaxBytes: 5 * 1024 * 1024, messageAttachmentsMaxCount: 10 },
+        whatsapp: { attachmentMaxBytes: FILE_LIMIT, messageAttachmentsMaxBytes: 20 * 1024 * 1024, messageAttachmentsMaxCount: 10 },
+      },
+    };
     expect((await admin.get('/api/session')).body.limits).toEqual(expected);
     const fresh = new ApiClient(t.url);
     const login = await fresh.post('/api/session', { email: 'admin@example.test', password: 'correct horse battery' });

@@ -298,6 +298,24 @@ describe.each(storageModes())('Twilio SMS end to end (%s)', (mode) => {
     expect((await fetch(`${t.url}${link.pathname}`)).status).toBe(404);
   });
 
+  it('refuses a reply whose files are over what MMS takes (5 MB in all) with 413, storing nothing; a note may keep them', async () => {
+    const conv = await conversationOf(ADA);
+    const session = (await admin.get('/api/session')).body;
+    expect(session.limits.channels.sms).toEqual({ attachmentMaxBytes: 5 * 1024 * 1024, messageAttachmentsMaxBytes: 5 * 1024 * 1024, messageAttachmentsMaxCount: 10 });
+    expect(session.limits.attachmentMaxBytes).toBeGreaterThan(5 * 1024 * 1024);
+    const count = (await messagesOf(conv.id)).length;
+    const sentBefore = sentTo(ADA).length;
+    const files = ['a.pdf', 'b.pdf'].map((name) => ({ name, contentType: 'application/pdf', contentBase64: Buffer.alloc(3 * 1024 * 1024, 1).toString('base64') }));
+    const refused = await admin.post(`/api/conversations/${conv.id}/messages`, { text: 'Both forms', attachments: files });
+    expect(refused.status).toBe(413);
+    expect(refused.body.error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('on sms') });
+    expect((await messagesOf(conv.id)).length).toBe(count);
+    // A note is not sent through Twilio: the server's own limits apply.
+    expect((await admin.post(`/api/conversations/${conv.id}/notes`, { text: 'The forms', attachments: files })).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sentTo(ADA).length).toBe(sentBefore);
+  });
+
   it('ignores status callbacks for messages it does not know, and answers 404 for an unknown inbox', async () => {
     const r = await postTwilioWebhook(t.url, inbox, { MessageSid: twilioSid('SM'), MessageStatus: 'delivered', AccountSid: TEST_TWILIO_ACCOUNT_SID, To: ADA, From: TEST_TWILIO_NUMBER });
     expect(r).toMatchObject({ status: 200, body: { received: 0, statuses: 0 } });

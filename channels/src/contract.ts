@@ -310,6 +310,12 @@ export interface ChannelAdapter<C = unknown, S = unknown> {
   /** The channel can send `OutboundMessage.template` (WhatsApp message templates). */
   supportsTemplates?: boolean;
   /**
+   * What the provider takes in files per reply, where it is less than the server's own limits: the server refuses a
+   * reply over it (413 `payload_too_large`) instead of queueing a send the provider will refuse, and the console
+   * checks files against it. Absent: the server's limits only.
+   */
+  outboundFileLimits?: { maxFileBytes?: number; maxTotalBytes?: number; maxFiles?: number };
+  /**
    * Provider subscription handshakes (Meta hub.challenge, Slack url_verification…): return a response to send back,
    * or null. A `GET` is offered before `verify` (it carries no signed body: the handshake authenticates it itself,
    * e.g. Meta's verify token); any other method only after `verify` said ok (Slack signs its url_verification POST).

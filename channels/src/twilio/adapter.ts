@@ -31,6 +31,8 @@ function createTwilioAdapter<C extends TwilioCredentials>(
   return {
     kind: channel,
     recipientIdentityKind: 'phone',
+    // MMS: up to 10 media and 5 MB in all per message; WhatsApp: 16 MB per media (Twilio's documented limits).
+    outboundFileLimits: channel === 'sms' ? { maxTotalBytes: 5 * 1024 * 1024, maxFiles: 10 } : { maxFileBytes: 16 * 1024 * 1024 },
     credentialsSchema,
     settingsSchema: twilioSettingsSchema,
     // Empty TwiML: Twilio expects XML from a messaging webhook (else its debugger logs 12300), and sends no reply.

@@ -15,4 +15,7 @@ export const whatsAppAdapter = providerSwitch({
   replyWindowHours: META_REPLY_WINDOW_HOURS,
   supportsTemplates: true,
   recipientIdentityKind: 'phone',
+  // Audio and video: 16 MB on both providers (Twilio: every media type). Cloud API images are limited to 5 MB, which
+  // Meta reports when it refuses one.
+  outboundFileLimits: { maxFileBytes: 16 * 1024 * 1024 },
 });

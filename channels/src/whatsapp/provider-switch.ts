@@ -15,6 +15,7 @@ export interface ProviderSwitchOptions {
   replyWindowHours?: number;
   supportsTemplates?: boolean;
   recipientIdentityKind?: IdentityKind;
+  outboundFileLimits?: ChannelAdapter['outboundFileLimits'];
 }
 
 type SwitchCredentials = { provider: string } & Record<string, unknown>;
@@ -62,6 +63,7 @@ export function providerSwitch(opts: ProviderSwitchOptions): ChannelAdapter<Swit
     settingsSchema: z.record(z.string(), z.unknown()),
     ...(opts.replyWindowHours !== undefined ? { replyWindowHours: opts.replyWindowHours } : {}),
     ...(opts.supportsTemplates !== undefined ? { supportsTemplates: opts.supportsTemplates } : {}),
+    ...(opts.outboundFileLimits !== undefined ? { outboundFileLimits: opts.outboundFileLimits } : {}),
     ...(opts.recipientIdentityKind !== undefined ? { recipientIdentityKind: opts.recipientIdentityKind } : {}),
     acknowledge: (outcome, ctx) => {
       const p = pick(ctx);

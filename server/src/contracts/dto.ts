@@ -140,6 +140,8 @@ export interface ComposeLimitsDto {
   messageAttachmentsMaxBytes: number;
   /** Files per message. */
   messageAttachmentsMaxCount: number;
+  /** Lower limits of replies on some channels (their provider takes less), by inbox kind. */
+  channels?: Partial<Record<InboxKind, Omit<ComposeLimitsDto, 'channels'>>>;
 }
 
 export interface MessageDto {

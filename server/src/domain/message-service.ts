@@ -1,4 +1,4 @@
-import type { ChannelAdapter, InboxKind, OutboundTemplate } from '@switchboard/channels';
+import { listAdapterKinds, type ChannelAdapter, type InboxKind, type OutboundTemplate } from '@switchboard/channels';
 import type { Prisma } from '@switchboard/db';
 import type { MessageDto, Page } from '../contracts/dto.ts';
 import { AppError, notFound } from '../lib/errors.ts';
@@ -64,12 +64,31 @@ export class MessageService {
     return c;
   }
 
-  /** What an agent may attach (the console checks files against it before sending; the server enforces it). */
+  /**
+   * What an agent may attach (the console checks files against it before sending; the server enforces it): to a
+   * note, and to a reply on channels whose provider takes more; `channels` holds the lower limits of replies on the
+   * others (ChannelAdapter.outboundFileLimits).
+   */
   limits(): ComposeLimitsDto {
-    return {
+    const channels: NonNullable<ComposeLimitsDto['channels']> = {};
+    for (const kind of listAdapterKinds()) if (this.#adapterFor(kind)?.outboundFileLimits) channels[kind] = this.#limitsFor(kind);
+    return { ...this.#limitsFor(null), channels };
+  }
+
+  /** The limits of a reply on `kind` (null: of a note, or a channel with no limits of its own). */
+  #limitsFor(kind: InboxKind | null): Omit<ComposeLimitsDto, 'channels'> {
+    const general = {
       attachmentMaxBytes: Math.min(this.#attachments.maxBytes, MAX_OUTBOUND_ATTACHMENT_BYTES),
       messageAttachmentsMaxBytes: MAX_OUTBOUND_ATTACHMENT_BYTES,
       messageAttachmentsMaxCount: MAX_OUTBOUND_ATTACHMENTS,
+    };
+    const own = kind ? this.#adapterFor(kind)?.outboundFileLimits : undefined;
+    if (!own) return general;
+    const total = Math.min(general.messageAttachmentsMaxBytes, own.maxTotalBytes ?? Infinity);
+    return {
+      attachmentMaxBytes: Math.min(general.attachmentMaxBytes, own.maxFileBytes ?? Infinity, total),
+      messageAttachmentsMaxBytes: total,
+      messageAttachmentsMaxCount: Math.min(general.messageAttachmentsMaxCount, own.maxFiles ?? Infinity),
     };
   }
 
@@ -107,7 +126,9 @@ export class MessageService {
     const visible = await this.#visibleConversation(actor, conversationId);
     const email = kind === 'message' ? input.email : undefined;
     if (kind === 'message') {
-      if (email) assertEmailFieldsAllowed((await inboxesRepo.byId(this.#store.prisma, visible.inboxId))?.kind, email);
+      const inboxKind = email || uploads.length ? (await inboxesRepo.byId(this.#store.prisma, visible.inboxId))?.kind : undefined;
+      if (email) assertEmailFieldsAllowed(inboxKind, email);
+      if (uploads.length && inboxKind) this.#assertSizes(uploads, inboxKind);
       await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, template);
       await this.#assertReachable(visible);
     }
@@ -151,12 +172,15 @@ export class MessageService {
   }
 
   /** Over a limit: 413 payload_too_large, nothing stored (a file over the storage limit is never dropped silently). */
-  #assertSizes(uploads: ReadonlyArray<{ name: string; content: Uint8Array }>): void {
-    const limits = this.limits();
+  /** Files against the limits of a note or any reply (`channel` null), or of a reply on that channel. */
+  #assertSizes(uploads: ReadonlyArray<{ name: string; content: Uint8Array }>, channel: InboxKind | null = null): void {
+    const limits = this.#limitsFor(channel);
+    const on = channel && this.#adapterFor(channel)?.outboundFileLimits ? ` on ${channel}` : '';
     const big = uploads.find((f) => f.content.byteLength > limits.attachmentMaxBytes);
-    if (big) throw new AppError('payload_too_large', `"${big.name}" is larger than the limit of ${limits.attachmentMaxBytes} bytes per file`, { name: big.name, size: big.content.byteLength, limit: limits.attachmentMaxBytes });
+    if (big) throw new AppError('payload_too_large', `"${big.name}" is larger than the limit of ${limits.attachmentMaxBytes} bytes per file${on}`, { name: big.name, size: big.content.byteLength, limit: limits.attachmentMaxBytes });
     const total = uploads.reduce((n, f) => n + f.content.byteLength, 0);
-    if (total > limits.messageAttachmentsMaxBytes) throw new AppError('payload_too_large', `Attachments are limited to ${limits.messageAttachmentsMaxBytes} bytes per message`, { size: total, limit: limits.messageAttachmentsMaxBytes });
+    if (total > limits.messageAttachmentsMaxBytes) throw new AppError('payload_too_large', `Attachments are limited to ${limits.messageAttachmentsMaxBytes} bytes per message${on}`, { size: total, limit: limits.messageAttachmentsMaxBytes });
+    if (uploads.length > limits.messageAttachmentsMaxCount) throw new AppError('payload_too_large', `At most ${limits.messageAttachmentsMaxCount} files per message${on}`, { count: uploads.length, limit: limits.messageAttachmentsMaxCount });
   }
 
   /** Puts a failed outbound message back in the queue. */

@@ -98,6 +98,13 @@ export const ComposeLimitsSchema = z
     attachmentMaxBytes: z.number().int().openapi({ description: 'Largest single file an agent may attach (bytes)' }),
     messageAttachmentsMaxBytes: z.number().int().openapi({ description: 'All files of one reply or note together (bytes)' }),
     messageAttachmentsMaxCount: z.number().int().openapi({ description: 'Files per reply or note' }),
+    channels: z
+      .record(
+        z.string(),
+        z.object({ attachmentMaxBytes: z.number().int(), messageAttachmentsMaxBytes: z.number().int(), messageAttachmentsMaxCount: z.number().int() }),
+      )
+      .optional()
+      .openapi({ description: 'Lower limits of replies on channels whose provider takes less (e.g. `sms`: MMS takes 5 MB in all), by inbox kind' }),
   })
   .openapi('ComposeLimits', { description: 'What an agent may attach; larger files are refused with 413 payload_too_large' });
 

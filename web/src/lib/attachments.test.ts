@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentView, checkFiles, formatBytes, toBase64 } from './attachments.ts';
+import { attachmentView, checkFiles, formatBytes, limitsFor, toBase64 } from './attachments.ts';
 
 const limits = { attachmentMaxBytes: 1000, messageAttachmentsMaxBytes: 2500, messageAttachmentsMaxCount: 3 };
 const f = (name: string, size: number) => ({ name, size });
 
 describe('composer files', () => {
+  it("takes a reply's lower limits on a channel that has them, and the general ones for a note", () => {
+    const withSms = { ...limits, channels: { sms: { attachmentMaxBytes: 500, messageAttachmentsMaxBytes: 500, messageAttachmentsMaxCount: 3 } } };
+    expect(limitsFor(withSms, 'sms')).toMatchObject({ attachmentMaxBytes: 500, messageAttachmentsMaxBytes: 500 });
+    expect(limitsFor(withSms, 'email')).toBe(withSms);
+    expect(limitsFor(withSms, null)).toBe(withSms);
+    expect(checkFiles([], [f('photo', 600)], limitsFor(withSms, 'sms')).refused).toEqual([{ name: 'photo', reason: 'file', size: 600, limit: 500 }]);
+  });
+
   it('accepts files within the limits, a file exactly at the limit included', () => {
     expect(checkFiles([], [f('a', 1000), f('b', 1)], limits)).toEqual({ accepted: [f('a', 1000), f('b', 1)], refused: [] });
   });

@@ -12,6 +12,12 @@ export type Refusal =
   | { name: string; reason: 'total'; size: number; limit: number }
   | { name: string; reason: 'count'; limit: number };
 
+/** The limits of a reply on `channel` (lower where its provider takes less), or of a note (`channel` null). */
+export function limitsFor(limits: ComposeLimitsDto, channel: string | null): ComposeLimitsDto {
+  const own = channel ? limits.channels?.[channel as keyof NonNullable<ComposeLimitsDto['channels']>] : undefined;
+  return own ? { ...own, channels: limits.channels } : limits;
+}
+
 /** Which of `incoming` may join `chosen`, in order; the others with the limit each one breaks. */
 export function checkFiles<F extends FileLike>(chosen: readonly FileLike[], incoming: readonly F[], limits: ComposeLimitsDto): { accepted: F[]; refused: Refusal[] } {
   const accepted: F[] = [];
