@@ -31,8 +31,9 @@ function createTwilioAdapter<C extends TwilioCredentials>(
   return {
     kind: channel,
     recipientIdentityKind: 'phone',
-    // MMS: up to 10 media and 5 MB in all per message; WhatsApp: 16 MB per media (Twilio's documented limits).
-    outboundFileLimits: channel === 'sms' ? { maxTotalBytes: 5 * 1024 * 1024, maxFiles: 10 } : { maxFileBytes: 16 * 1024 * 1024 },
+    // MMS: up to 10 media and 5 MB in all per message (Twilio's documented limits). WhatsApp's are the `whatsapp`
+    // kind's, whichever provider sends (whatsapp/adapter.ts).
+    ...(channel === 'sms' ? { outboundFileLimits: { maxTotalBytes: 5 * 1024 * 1024, maxFiles: 10 } } : {}),
     credentialsSchema,
     settingsSchema: twilioSettingsSchema,
     // Empty TwiML: Twilio expects XML from a messaging webhook (else its debugger logs 12300), and sends no reply.

@@ -50,11 +50,15 @@ export class MessageService {
   }
 
   /** A reply must not go to a recipient who opted out (SMS STOP): 409 recipient_opted_out, nothing stored. */
-  async #assertReachable(conversation: { inboxId: string; contactId: string; workspaceId: string }): Promise<void> {
-    const inbox = await inboxesRepo.byId(this.#store.prisma, conversation.inboxId);
-    if (!inbox || !this.#adapterFor(inbox.kind)?.recipientIdentityKind) return;
+  async #assertReachable(conversation: { contactId: string; workspaceId: string }, inboxKind: InboxKind | undefined): Promise<void> {
+    if (!inboxKind || !this.#adapterFor(inboxKind)?.recipientIdentityKind) return;
     const contact = await contactsRepo.get(this.#store.prisma, conversation.workspaceId, conversation.contactId);
-    assertNotOptedOut(this.#adapterFor, inbox.kind, contact?.identities ?? []);
+    assertNotOptedOut(this.#adapterFor, inboxKind, contact?.identities ?? []);
+  }
+
+  /** The kind of an inbox (undefined: gone), read once per reply for all of its checks. */
+  async #inboxKind(inboxId: string): Promise<InboxKind | undefined> {
+    return (await inboxesRepo.byId(this.#store.prisma, inboxId))?.kind;
   }
 
   async #visibleConversation(actor: Actor, conversationId: string) {
@@ -126,11 +130,11 @@ export class MessageService {
     const visible = await this.#visibleConversation(actor, conversationId);
     const email = kind === 'message' ? input.email : undefined;
     if (kind === 'message') {
-      const inboxKind = email || uploads.length ? (await inboxesRepo.byId(this.#store.prisma, visible.inboxId))?.kind : undefined;
+      const inboxKind = await this.#inboxKind(visible.inboxId);
       if (email) assertEmailFieldsAllowed(inboxKind, email);
       if (uploads.length && inboxKind) this.#assertSizes(uploads, inboxKind);
-      await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, template);
-      await this.#assertReachable(visible);
+      await assertReplyAllowed(this.#store.prisma, this.#adapterFor, visible, inboxKind, template);
+      await this.#assertReachable(visible, inboxKind);
     }
     // On disk before the transaction: a rollback leaves an unreferenced file, never a message without its file.
     const files = uploads.length ? (await this.#attachments.prepare(actor.workspaceId, uploads)).rows : [];
@@ -189,9 +193,10 @@ export class MessageService {
     if (!m) throw notFound('Message');
     await assertInboxVisible(this.#store.prisma, actor, m.inboxId, 'Message');
     if (m.deliveryStatus !== 'failed') throw new AppError('conflict', 'Only failed messages can be retried');
-    await assertReplyAllowed(this.#store.prisma, this.#adapterFor, { id: m.conversationId, inboxId: m.inboxId }, templateOf(m.metadata));
+    const inboxKind = await this.#inboxKind(m.inboxId);
+    await assertReplyAllowed(this.#store.prisma, this.#adapterFor, { id: m.conversationId }, inboxKind, templateOf(m.metadata));
     const conversation = await conversationsRepo.get(this.#store.prisma, actor.workspaceId, m.conversationId);
-    if (conversation) await this.#assertReachable(conversation);
+    if (conversation) await this.#assertReachable(conversation, inboxKind);
     return this.#store.transaction(async (tx) => {
       const updated = await messagesRepo.updateDelivery(tx, m.id, { deliveryStatus: 'queued', deliveryError: null });
       await this.#jobs.enqueue(tx, OUTBOUND_QUEUE, { workspaceId: actor.workspaceId, messageId: m.id });

@@ -1,6 +1,5 @@
 import type { ChannelAdapter, InboxKind, OutboundTemplate } from '@switchboard/channels';
 import { AppError } from '../lib/errors.ts';
-import { inboxesRepo } from '../repositories/inboxes.ts';
 import { messagesRepo } from '../repositories/messages.ts';
 import type { Db } from '../repositories/store.ts';
 
@@ -13,14 +12,15 @@ import type { Db } from '../repositories/store.ts';
 export async function assertReplyAllowed(
   db: Db,
   adapterFor: (kind: InboxKind) => ChannelAdapter | undefined,
-  conversation: { id: string; inboxId: string },
+  conversation: { id: string },
+  /** The kind of the conversation's inbox (undefined: the inbox is gone). */
+  inboxKind: InboxKind | undefined,
   template: OutboundTemplate | null | undefined,
   now = new Date(),
 ): Promise<void> {
-  const inbox = await inboxesRepo.byId(db, conversation.inboxId);
-  const adapter = inbox ? adapterFor(inbox.kind) : undefined;
+  const adapter = inboxKind ? adapterFor(inboxKind) : undefined;
   if (template && !adapter?.supportsTemplates) {
-    throw new AppError('validation_failed', `The ${inbox?.kind ?? 'conversation'} channel has no message templates`, { fieldErrors: { template: ['Not supported by this channel'] } });
+    throw new AppError('validation_failed', `The ${inboxKind ?? 'conversation'} channel has no message templates`, { fieldErrors: { template: ['Not supported by this channel'] } });
   }
   const hours = adapter?.replyWindowHours;
   if (!hours || template) return;
@@ -30,7 +30,7 @@ export async function assertReplyAllowed(
   const instead = adapter.supportsTemplates ? 'send an approved template (`template`) instead' : 'wait until the customer writes again';
   throw new AppError(
     'outside_reply_window',
-    `${since}: ${inbox?.kind} allows free-form replies only within ${hours} hours of the customer's last message; ${instead}`,
+    `${since}: ${inboxKind} allows free-form replies only within ${hours} hours of the customer's last message; ${instead}`,
     { windowHours: hours, lastInboundAt: last?.toISOString() ?? null, templates: adapter.supportsTemplates === true },
   );
 }
