@@ -116,11 +116,6 @@ export class AttachmentService {
   }
 
   /**
-   * Deletes files written for messages that were not stored after all. After a failed transaction a lost COMMIT
-   * answer may hide a commit: with `unless`, files the named messages' rows reference are kept, and nothing is
-   * deleted when that cannot be checked. Never throws: at worst an unreferenced file stays, never a row loses its file.
-   */
-  /**
    * Housekeeping: deletes stored files no attachment row references that were written over `minAgeMs` ago (default
    * a day): a chat visitor's upload never sent (its receipt expires after an hour), a file staged by an ingest that
    * crashed before its commit, the partial file of an interrupted write. Every flow commits its row long before
@@ -131,10 +126,7 @@ export class AttachmentService {
     let removed = 0;
     let batch: string[] = [];
     const flush = async () => {
-      const inUse = await attachmentsRepo.keysInUse(this.#store.prisma, batch);
-      const doomed = batch.filter((k) => !inUse.has(k));
-      await Promise.all(doomed.map((k) => this.#files.remove(k)));
-      removed += doomed.length;
+      removed += await this.#removeUnreferenced(batch);
       batch = [];
     };
     const since = new Date(now.getTime() - ORPHAN_LOOKBACK_DAYS * 86_400_000);
@@ -151,15 +143,24 @@ export class AttachmentService {
     return removed;
   }
 
-  async discard(keys: string[], unless?: { inboxId: string; providerMessageIds: string[] }): Promise<void> {
+  /**
+   * Deletes files written for messages that were not stored after all. After a failed transaction a lost COMMIT
+   * answer may hide a commit: with `unlessReferenced`, files an attachment row references are kept, and nothing is
+   * deleted when that cannot be checked. Never throws: at worst an unreferenced file stays (the hourly sweep takes
+   * it), never a row loses its file.
+   */
+  async discard(keys: string[], opts: { unlessReferenced?: boolean } = {}): Promise<void> {
     if (keys.length === 0) return;
-    let doomed = keys;
-    if (unless) {
-      const referenced = await attachmentsRepo.referencedKeys(this.#store.prisma, unless.inboxId, unless.providerMessageIds, keys).catch(() => null);
-      if (!referenced) return;
-      doomed = keys.filter((k) => !referenced.has(k));
-    }
+    if (opts.unlessReferenced) await this.#removeUnreferenced(keys).catch(() => 0);
+    else await Promise.allSettled(keys.map((k) => this.#files.remove(k)));
+  }
+
+  /** Deletes those of `keys` no attachment row references (one query, on the storageKey index); returns how many went. */
+  async #removeUnreferenced(keys: string[]): Promise<number> {
+    const inUse = await attachmentsRepo.keysInUse(this.#store.prisma, keys);
+    const doomed = keys.filter((k) => !inUse.has(k));
     await Promise.allSettled(doomed.map((k) => this.#files.remove(k)));
+    return doomed.length;
   }
 
   /** The bytes of a stored attachment (an outbound send attaches them). */

@@ -111,7 +111,7 @@ export class IngestService {
     try {
       result = await this.#append(inbox, m, prepared.rows, received);
     } catch (err) {
-      await this.#attachments.discard(prepared.written, { inboxId: inbox.id, providerMessageIds: [m.providerMessageId] });
+      await this.#attachments.discard(prepared.written, { unlessReferenced: true });
       throw err;
     }
     if (!result.created) await this.#attachments.discard(prepared.written);

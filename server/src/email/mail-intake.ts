@@ -82,7 +82,7 @@ export class MailIntake {
       await this.#d.ingest.applyStatuses(ref, statuses);
     } catch (err) {
       // The commit may have happened all the same (a lost COMMIT answer): keep what the stored rows reference.
-      await this.#d.attachments.discard(mail.staged, { inboxId: inbox.id, providerMessageIds: messages.map((m) => m.providerMessageId) });
+      await this.#d.attachments.discard(mail.staged, { unlessReferenced: true });
       throw err;
     }
     if (mail.staged.length > 0) {

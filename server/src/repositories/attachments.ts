@@ -14,13 +14,6 @@ export const attachmentsRepo = {
                            ${rows.map((r) => r.createdAt)}::timestamp(3)[])`;
     return { count };
   },
-  /** Which of `keys` the attachments of these messages (by provider id) reference: index lookups only. */
-  async referencedKeys(db: Db, inboxId: string, providerMessageIds: string[], keys: string[]): Promise<Set<string>> {
-    const rows = await db.$queryRaw<Array<{ storageKey: string }>>`
-      SELECT a."storageKey" FROM "Message" m JOIN "Attachment" a ON a."messageId" = m.id
-      WHERE m."inboxId" = ${inboxId}::uuid AND m."providerMessageId" = ANY(${providerMessageIds}::text[]) AND a."storageKey" = ANY(${keys}::text[])`;
-    return new Set(rows.map((r) => r.storageKey));
-  },
   withMessage: (db: Db, workspaceId: string, id: string) =>
     db.attachment.findFirst({ where: { workspaceId, id }, include: { message: { select: { inboxId: true } } } }),
   get: (db: Db, id: string) => db.attachment.findUnique({ where: { id } }),
@@ -37,7 +30,7 @@ export const attachmentsRepo = {
     const { message, ...rest } = a;
     return { ...rest, message: { inbox: message.conversation.inbox } };
   },
-  /** Which of `keys` any attachment row references. */
+  /** Which of `keys` any attachment row references (index on storageKey). */
   async keysInUse(db: Db, keys: string[]): Promise<Set<string>> {
     const rows = await db.$queryRaw<Array<{ storageKey: string }>>`
       SELECT "storageKey" FROM "Attachment" WHERE "storageKey" = ANY(${keys}::text[])`;
