@@ -17,8 +17,11 @@ export interface TestServer {
  * The real server in-process on its own fresh database (PGlite or Postgres), port 0, quiet logs,
  * fast job retries. Everything else is the production wiring.
  */
-export async function startTestServer(mode: StorageMode, opts: StartOptions & { env?: Record<string, string>; webDir?: string } = {}): Promise<TestServer> {
-  const db = await createTestDatabase(mode);
+export async function startTestServer(
+  mode: StorageMode,
+  opts: StartOptions & { env?: Record<string, string>; webDir?: string; poolSize?: number } = {},
+): Promise<TestServer> {
+  const db = await createTestDatabase(mode, opts.poolSize ? { poolSize: opts.poolSize } : {});
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
   const config = loadConfig(
     { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_SECRET: 'test-secret-0123456789abcdef0123456789', LOG_LEVEL: 'silent', ...opts.env },

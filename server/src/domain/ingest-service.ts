@@ -73,6 +73,22 @@ function threadingOf(settings: unknown): InboxThreadingSettings {
 }
 
 /**
+ * The keys under which a message's transaction may share a commit with others (Store.transaction's `group`):
+ * the lock its first statement takes, the thread's or the contact's (by the first identity the probe tries;
+ * workspace-wide, as identities are), and for a thread also its contact (a contact's conversations and
+ * identities are written by one transaction of a group at most). null: not grouped. Messages with files,
+ * references, a reply token or participants look up and lock more rows later in the transaction, so they keep a
+ * transaction of their own.
+ */
+function groupKeysOf(inbox: IngestInbox, m: InboundMessage, byThreadKey: string | null, files: NewAttachment[]): string[] | null {
+  if (files.length > 0 || m.threadCandidates !== undefined || m.conversationToken || m.participants?.length) return null;
+  const first = trustedIdentities(m.contact)[0];
+  const contact = first ? `contact:${inbox.workspaceId}:${first.kind}:${first.address}` : null;
+  if (byThreadKey !== null) return [`thread:${inbox.id}:${byThreadKey}`, ...(contact ? [contact] : [])];
+  return contact ? [contact] : null;
+}
+
+/**
  * The one ingest path for every channel:
  * identity → contact → conversation/thread → message (idempotent on the provider's message id)
  * → domain events (published live after commit by the relay).
@@ -128,6 +144,7 @@ export class IngestService {
     let prefetch = true;
     // A thread key without references or a reply token: the thread decides the conversation.
     const byThreadKey = m.threadKey != null && m.threadCandidates === undefined && !m.conversationToken ? m.threadKey : null;
+    const groupKeys = groupKeysOf(inbox, m, byThreadKey, files);
     return this.#store.transaction(async (tx): Promise<IngestResult> => {
       // Idempotency check and identity lookup in one query. Inside the transaction, so a retried transaction
       // (unique violation: a concurrent delivery of the same id won) finds the winner's message here.
@@ -293,7 +310,9 @@ export class IngestService {
         await this.#attachments.enqueueDownloads(tx, this.#jobs, inbox.workspaceId, attachmentRows);
       }
       return { message, conversation: updated, created: true };
-    }, { sql: true }); // raw SQL only (see Store.transaction): on PostgreSQL no ORM in the hot path
+      // Raw SQL only (see Store.transaction): on PostgreSQL no ORM in the hot path. Under load, shared with other
+      // messages' transactions (one commit for several, see TransactionGroups).
+    }, { sql: true, ...(groupKeys ? { group: groupKeys } : {}) });
   }
 
   /** Delivery-status callbacks from providers; unknown provider ids are ignored. */

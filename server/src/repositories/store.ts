@@ -1,5 +1,7 @@
 import type { Database, PgPoolClient, PrismaClient, Prisma, RawSql } from '@switchboard/db';
-import { batchWrites, isUniqueViolation, rawSql } from '@switchboard/db';
+import { batchWrites, isUniqueViolation, rawSql, sqlState } from '@switchboard/db';
+import { Gate } from './gate.ts';
+import { TransactionGroups, type TogetherOutcome, type TxFn } from './transaction-groups.ts';
 
 export { isUniqueViolation };
 
@@ -12,37 +14,24 @@ export class RetryTransaction extends Error {
 export type Db = PrismaClient | Tx;
 
 const MAX_WAIT_MS = 10_000;
+/** At most this many transactions share one commit (TransactionGroups). */
+const MAX_GROUP = 16;
+const IN_FAILED_TRANSACTION = '25P02';
 
-/** Counting semaphore with FIFO hand-off and a bounded wait. */
-class Gate {
-  #free: number;
-  readonly #waiters: Array<() => void> = [];
-  constructor(slots: number) {
-    this.#free = slots;
-  }
-  async acquire(timeoutMs: number): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const grant = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        const i = this.#waiters.indexOf(grant);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        reject(new Error(`no database connection for a transaction within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiters.push(grant);
-    });
-  }
-  release(): void {
-    const next = this.#waiters.shift();
-    if (next) next(); // the slot passes straight to the next waiter
-    else this.#free++;
-  }
+export interface TransactionOptions {
+  /** Retries after a unique violation or RetryTransaction (default 3). */
+  retries?: number;
+  /** false: no onCommit listeners after the commit (the relay's own transactions). */
+  notify?: boolean;
+  /** fn uses raw SQL only (see Store.transaction). */
+  sql?: boolean;
+  /**
+   * With `sql`: under load, fn may share its transaction with others (group commit, TransactionGroups); the keys
+   * name what fn contends for, the lock it takes first first. fn must take its locks in its first statement and
+   * must not wait for any other transaction's progress while it runs; it may run more than once (in a group that
+   * rolled back, then alone).
+   */
+  group?: readonly string[];
 }
 
 /**
@@ -56,6 +45,7 @@ export class Store {
   readonly #txHooks = new WeakMap<object, Array<() => void>>();
   readonly #gate: Gate | undefined;
   readonly #pool: Database['pool'];
+  readonly #groups: TransactionGroups<Tx> | undefined;
   /**
    * Autocommit raw SQL: straight on the pg pool on PostgreSQL (no ORM cost), the Prisma client on PGlite.
    * Same results either way (see rawSql).
@@ -72,6 +62,15 @@ export class Store {
     // number, see conversation-resolver.ts). Without it, poolSize concurrent transactions that each
     // wait for a second connection deadlock until the transaction timeout.
     this.#gate = db.kind === 'postgres' && db.poolSize && db.poolSize > 1 ? new Gate(db.poolSize - 1) : undefined;
+    this.#groups =
+      this.#gate && this.#pool
+        ? new TransactionGroups<Tx>(this.#gate, (fns) => this.#runSqlTogether(fns), { maxSize: MAX_GROUP, maxWaitMs: MAX_WAIT_MS })
+        : undefined;
+  }
+
+  /** Group commit so far (TransactionGroups.stats); null where transactions are never grouped (PGlite). */
+  get groupStats(): { groups: number; members: number; rollbacks: number } | null {
+    return this.#groups?.stats ?? null;
   }
 
   onCommit(listener: () => void): () => void {
@@ -99,9 +98,18 @@ export class Store {
    * relay): on PostgreSQL the transaction then runs on a pooled pg connection directly, without Prisma's
    * interactive-transaction and per-query cost; any other use of `tx` throws. PGlite: a Prisma transaction.
    */
-  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { retries?: number; notify?: boolean; sql?: boolean } = {}): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    const keys = opts.group;
+    if (keys !== undefined && opts.sql && opts.notify !== false && this.#groups?.wants(keys)) {
+      return this.#groups.join(keys, fn, (slotHeld) => this.#attempts(fn, opts, slotHeld));
+    }
+    return this.#attempts(fn, opts, false);
+  }
+
+  /** Store.transaction's retry loop; `slotHeld`: the caller holds a gate slot for it (a group of one). */
+  async #attempts<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions, slotHeld: boolean): Promise<T> {
     const retries = opts.retries ?? 3;
-    const run = opts.sql && this.#pool ? this.#runSql.bind(this) : this.#run.bind(this);
+    const run = opts.sql && this.#pool ? (f: (tx: Tx) => Promise<T>) => this.#runSql(f, slotHeld) : this.#run.bind(this);
     for (let attempt = 0; ; attempt++) {
       try {
         const hooks: Array<() => void> = [];
@@ -110,7 +118,7 @@ export class Store {
           return fn(tx);
         });
         for (const h of hooks) h();
-        if (opts.notify !== false) for (const l of this.#afterCommit) l();
+        if (opts.notify !== false) this.#notify();
         return result;
       } catch (err) {
         if (attempt < retries && (isUniqueViolation(err) || err instanceof RetryTransaction)) continue;
@@ -119,10 +127,70 @@ export class Store {
     }
   }
 
-  async #runSql<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  #notify(): void {
+    for (const l of this.#afterCommit) l();
+  }
+
+  /**
+   * A group's transaction (TransactionGroups): every fn concurrently on one connection, their statements
+   * pipelined, then one COMMIT; afterCommit hooks and listeners as for one transaction. The group holds a gate
+   * slot.
+   */
+  async #runSqlTogether(fns: Array<TxFn<Tx>>): Promise<TogetherOutcome> {
     const pool = this.#pool;
     if (!pool) throw new Error('no pg pool');
-    await this.#gate?.acquire(MAX_WAIT_MS);
+    const client = await pool.connect();
+    let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      const tx = pipelinedTx(client, rawSql(client, pool), { shared: true });
+      const hooks: Array<() => void> = [];
+      this.#txHooks.set(tx.handle, hooks);
+      let begun: Promise<unknown> | undefined;
+      // BEGIN and every fn's first statement leave in one write.
+      const running = batchWrites(client, () => {
+        begun = client.query('BEGIN');
+        begun.catch(() => {}); // surfaces below
+        return fns.map((fn) => {
+          try {
+            return fn(tx.handle);
+          } catch (err) {
+            return Promise.reject(err);
+          }
+        });
+      });
+      const settled = await Promise.allSettled(running);
+      await begun;
+      if (settled.some((s) => s.status === 'rejected')) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true; // rolled back all the same: nothing commits on a connection that is gone
+        });
+        // Statements behind a failed one fail with "current transaction is aborted": their fns are not to blame.
+        return { committed: false, culprit: settled.map((s) => s.status === 'rejected' && sqlState(s.reason) !== IN_FAILED_TRANSACTION) };
+      }
+      const committed = (await client.query('COMMIT')) as { command?: string };
+      // A statement failed but its fn went on (caught the error): the server answered COMMIT with ROLLBACK.
+      if (committed.command !== 'COMMIT') return { committed: false, culprit: fns.map(() => false) };
+      for (const h of hooks) h();
+      this.#notify();
+      return { committed: true, values: settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) };
+    } catch (err) {
+      // BEGIN or COMMIT itself failed: the connection is in an unknown state.
+      broken = true;
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async #runSql<T>(fn: (tx: Tx) => Promise<T>, slotHeld = false): Promise<T> {
+    const pool = this.#pool;
+    if (!pool) throw new Error('no pg pool');
+    if (!slotHeld) await this.#gate?.acquire(MAX_WAIT_MS);
     try {
       const client = await pool.connect();
       let broken = false;
@@ -165,7 +233,7 @@ export class Store {
         client.release(broken);
       }
     } finally {
-      this.#gate?.release();
+      if (!slotHeld) this.#gate?.release();
     }
   }
 
@@ -197,12 +265,13 @@ export function commitWithNext(tx: Db): void {
 }
 
 /** The handle of an `sql: true` transaction on a pg connection, and the COMMIT sent behind its last statement. */
-function pipelinedTx(client: PgPoolClient, sql: RawSql): { handle: Tx; commit: Promise<unknown> | null } {
+function pipelinedTx(client: PgPoolClient, sql: RawSql, o: { shared?: boolean } = {}): { handle: Tx; commit: Promise<unknown> | null } {
+  // Shared by a group (Store.#runSqlTogether): the group commits when every member is done, commitWithNext is a no-op.
   const state = { commitNext: false };
   const out: { handle: Tx; commit: Promise<unknown> | null } = { handle: undefined as unknown as Tx, commit: null };
   const send = <R>(run: () => Promise<R>): Promise<R> => {
     if (out.commit) return Promise.reject(new Error('a statement after the one marked with commitWithNext (the transaction has ended)'));
-    if (!state.commitNext) return run();
+    if (!state.commitNext || o.shared) return run();
     state.commitNext = false;
     return batchWrites(client, () => {
       const result = run();
