@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Prisma } from '@switchboard/db';
 import { createTestDatabase, storageModes, type TestDatabase } from '@switchboard/db/testing';
 import { RetryTransaction, Store, type Tx } from './store.ts';
@@ -28,6 +28,7 @@ async function occupy(store: Store): Promise<{ release: () => void; done: Promis
 
 describe('Store.transaction group commit (postgres)', () => {
   let db: TestDatabase;
+  let extra: TestDatabase | undefined;
   let store: Store;
   beforeEach(async () => {
     // Two connections: one transaction slot (the other stays free for autocommit statements).
@@ -35,7 +36,11 @@ describe('Store.transaction group commit (postgres)', () => {
     store = new Store(db);
     await db.prisma.$executeRawUnsafe('CREATE TABLE grouped (key text PRIMARY KEY, n int)');
   });
-  afterEach(() => db?.drop());
+  afterEach(async () => {
+    await extra?.drop();
+    extra = undefined;
+    await db?.drop();
+  });
 
   const insert = (tx: Tx, key: string) => tx.$executeRaw`INSERT INTO grouped (key, n) VALUES (${key}, 1)`;
   const stored = async () =>
@@ -70,6 +75,49 @@ describe('Store.transaction group commit (postgres)', () => {
     expect(hooks.sort()).toEqual(['a', 'b', 'c', 'd']);
     // One commit for the slot holder, one for the group.
     expect(commits).toEqual(['commit', 'commit']);
+  });
+
+  it('runs at most two keyed transactions at once; the rest wait together and share one transaction', async () => {
+    const wide = new Store(await createTestDatabase('postgres', { poolSize: 10 }).then((d) => ((extra = d), d)));
+    await extra!.prisma.$executeRawUnsafe('CREATE TABLE grouped (key text PRIMARY KEY, n int)');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let running = 0;
+    const block = (key: string) =>
+      wide.transaction(
+        async (tx) => {
+          running++;
+          await held;
+          return txid(tx);
+        },
+        { sql: true, group: [key] },
+      );
+    // One after the other (arriving together, they would have formed one group).
+    const blocking: Array<Promise<string>> = [];
+    for (const key of ['x', 'y']) {
+      blocking.push(block(key));
+      await vi.waitFor(() => expect(running).toBe(blocking.length));
+    }
+    // Eight connections are free, but both lanes are taken: these four wait, as one group.
+    const waiting = ['a', 'b', 'c', 'd'].map((key) =>
+      wide.transaction(
+        async (tx) => {
+          running++;
+          await tx.$executeRaw`INSERT INTO grouped (key, n) VALUES (${key}, 1)`;
+          return txid(tx);
+        },
+        { sql: true, group: [key] },
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(running).toBe(2);
+    release();
+    const [x, y] = await Promise.all(blocking);
+    const shared = await Promise.all(waiting);
+    expect(new Set(shared).size).toBe(1);
+    expect(shared[0]).not.toBe(x);
+    expect(shared[0]).not.toBe(y);
+    expect(wide.groupStats).toMatchObject({ groups: 1, members: 4, rollbacks: 0 });
   });
 
   it('never puts two transactions that share a key in one group', async () => {

@@ -16,6 +16,12 @@ export type Db = PrismaClient | Tx;
 const MAX_WAIT_MS = 10_000;
 /** At most this many transactions share one commit (TransactionGroups). */
 const MAX_GROUP = 16;
+/**
+ * At most this many groups (or grouped transactions running alone) at once: the rest wait and join the next
+ * group. Fewer, larger groups cost less per message than many small ones (measured: tests/bench/README.md), and
+ * leave the pool's other connections to the API, the relay and the jobs during an ingest burst.
+ */
+const GROUP_LANES = 2;
 const IN_FAILED_TRANSACTION = '25P02';
 
 export interface TransactionOptions {
@@ -64,7 +70,11 @@ export class Store {
     this.#gate = db.kind === 'postgres' && db.poolSize && db.poolSize > 1 ? new Gate(db.poolSize - 1) : undefined;
     this.#groups =
       this.#gate && this.#pool
-        ? new TransactionGroups<Tx>(this.#gate, (fns) => this.#runSqlTogether(fns), { maxSize: MAX_GROUP, maxWaitMs: MAX_WAIT_MS })
+        ? new TransactionGroups<Tx>(this.#gate, (fns) => this.#runSqlTogether(fns), {
+            lanes: Math.min(GROUP_LANES, (db.poolSize ?? 2) - 1),
+            maxSize: MAX_GROUP,
+            maxWaitMs: MAX_WAIT_MS,
+          })
         : undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { Gate } from './gate.ts';
+import { Gate } from './gate.ts';
 
 /** A transaction's callback, as Store.transaction takes it (the handle type is the store's business). */
 export type TxFn<Tx> = (tx: Tx) => Promise<unknown>;
@@ -30,11 +30,11 @@ interface Member<Tx> {
 const MAX_ROUNDS = 3;
 
 /**
- * Group commit for the ingest's transactions. When every transaction slot is taken, a transaction offered
- * here does not wait alone: it joins the group forming for the next free slot, and that group's members run
- * in one database transaction (their statements pipelined on one connection, one COMMIT, one WAL flush).
- * Under load this divides the per-transaction cost (BEGIN/COMMIT, the commit's flush, round trips, the relay's
- * run after each commit) by the group's size; with a free slot nothing changes.
+ * Group commit for the ingest's transactions. At most `lanes` of them run at once; one that arrives while every
+ * lane is taken joins the group forming for the next free lane, and that group's members run in one database
+ * transaction (their statements pipelined on one connection, one COMMIT, one WAL flush). Under load this divides
+ * the per-transaction cost (BEGIN/COMMIT, the commit's flush, round trips, the relay's run after each commit) by
+ * the group's size; with a lane free a transaction runs at once, alone.
  *
  * The keys of a transaction name the locks and rows it contends for, the lock it takes first first (e.g. the
  * thread's conversation lock, then its contact): two transactions that share a key never share a group, nor does
@@ -50,13 +50,15 @@ export class TransactionGroups<Tx> {
   #forming: Array<Member<Tx>> | null = null;
   readonly #keys = new Set<string>();
   readonly #gate: Gate;
+  readonly #lanes: Gate;
   readonly #together: RunTogether<Tx>;
   readonly #maxSize: number;
   readonly #maxWaitMs: number;
   readonly #stats = { groups: 0, members: 0, rollbacks: 0 };
 
-  constructor(gate: Gate, together: RunTogether<Tx>, opts: { maxSize: number; maxWaitMs: number }) {
+  constructor(gate: Gate, together: RunTogether<Tx>, opts: { lanes: number; maxSize: number; maxWaitMs: number }) {
     this.#gate = gate;
+    this.#lanes = new Gate(opts.lanes);
     this.#together = together;
     this.#maxSize = opts.maxSize;
     this.#maxWaitMs = opts.maxWaitMs;
@@ -67,13 +69,14 @@ export class TransactionGroups<Tx> {
     return { ...this.#stats };
   }
 
-  /** Whether a transaction with these keys should join a group now: every slot is taken and its keys are free. */
+  /** Whether a transaction with these keys may go through the lanes: none of its keys is in a forming or running group. */
   wants(keys: readonly string[]): boolean {
-    return keys.length > 0 && (this.#forming !== null || this.#gate.full) && !keys.some((k) => this.#keys.has(k));
+    return keys.length > 0 && !keys.some((k) => this.#keys.has(k));
   }
 
   /**
-   * Runs fn in the forming group (starting one if there is none, or it is full); resolves with fn's result.
+   * Runs fn in the forming group (starting one if there is none, or it is full), which runs once it has a lane and
+   * a gate slot; a group of one runs fn alone. Resolves with fn's result.
    * `alone` runs fn in a transaction of its own, with its retries (`slotHeld`: on the slot the group holds).
    */
   join<T>(keys: readonly string[], fn: (tx: Tx) => Promise<T>, alone: (slotHeld: boolean) => Promise<T>): Promise<T> {
@@ -90,9 +93,18 @@ export class TransactionGroups<Tx> {
   }
 
   async #run(members: Array<Member<Tx>>): Promise<void> {
+    const started = performance.now();
     try {
-      await this.#gate.acquire(this.#maxWaitMs);
+      await this.#lanes.acquire(this.#maxWaitMs);
     } catch (err) {
+      this.#close(members);
+      for (const m of members) void this.#settle(m, Promise.reject(err));
+      return;
+    }
+    try {
+      await this.#gate.acquire(Math.max(1, this.#maxWaitMs - Math.round(performance.now() - started)));
+    } catch (err) {
+      this.#lanes.release();
       this.#close(members);
       for (const m of members) void this.#settle(m, Promise.reject(err));
       return;
@@ -125,6 +137,7 @@ export class TransactionGroups<Tx> {
       for (const m of group) void this.#settle(m, Promise.reject(err));
     } finally {
       this.#gate.release();
+      this.#lanes.release();
     }
   }
 
