@@ -66,6 +66,27 @@ describe.each(storageModes())('IMAP sync against a real Dovecot (%s)', (mode) =>
     expect(shown).not.toHaveProperty('lease');
   });
 
+  it('a paused inbox stops syncing; resumed, it fetches what arrived meanwhile from where it stopped', async () => {
+    const { user, mails } = await mailbox(2);
+    const inbox = await createEmailInbox(admin, imapCredentials(dovecot, user, smtp.port));
+    await waitForIds(inbox.id, mails);
+    const paused = await admin.patch(`/api/inboxes/${inbox.id}`, { disabled: true });
+    expect(paused.status).toBe(200);
+    expect(paused.body.disabled).toBe(true);
+    await eventually(async () => !t.server.mail.sync.inboxIds.includes(inbox.id));
+    const meanwhile = testMail({ subject: 'While paused' });
+    await dovecot.deliver(user, meanwhile.raw);
+    // Discovery runs every 300 ms here: a second of it does not restart the worker or fetch the mail.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(t.server.mail.sync.inboxIds).not.toContain(inbox.id);
+    expect(await storedMessageIds(t, inbox.id)).not.toContain(meanwhile.messageId);
+    const resumed = await admin.patch(`/api/inboxes/${inbox.id}`, { disabled: false });
+    expect(resumed.body.disabled).toBe(false);
+    await eventually(async () => (await storedMessageIds(t, inbox.id)).includes(meanwhile.messageId));
+    expect(sorted(await storedMessageIds(t, inbox.id))).toEqual(sorted([...mails, meanwhile].map((m) => m.messageId)));
+    expect((await syncStateOf(t, inbox.id)).lastUid).toBe(3);
+  });
+
   it('IDLE: a mail delivered while connected arrives without waiting for the poll interval', async () => {
     const { user } = await mailbox(0);
     // pollIntervalSeconds 600: only IDLE can bring the mail in within the bound below.

@@ -70,6 +70,8 @@ export interface InboxDto {
   settings: Record<string, unknown>;
   syncState: Record<string, unknown>;
   hasCredentials: boolean;
+  /** Paused by an admin (PATCH /api/inboxes/{id} `disabled`): webhooks answer 404, sync stops, replies are refused. */
+  disabled: boolean;
   memberIds: string[];
   createdAt: string;
 }

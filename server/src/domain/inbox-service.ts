@@ -176,7 +176,7 @@ export class InboxService {
     return dto;
   }
 
-  async update(actor: Actor, id: string, input: Partial<Omit<InboxInput, 'kind'>>): Promise<InboxDto> {
+  async update(actor: Actor, id: string, input: Partial<Omit<InboxInput, 'kind'>> & { disabled?: boolean | undefined }): Promise<InboxDto> {
     requireAdmin(actor);
     const row = await inboxesRepo.get(this.#store.prisma, actor.workspaceId, id);
     if (!row) throw notFound('Inbox');
@@ -185,6 +185,8 @@ export class InboxService {
     if (input.credentials !== undefined || input.settings !== undefined) await this.#requireWorking(row.kind, credentials, settings, row);
     const updated = await inboxesRepo.update(this.#store.prisma, actor.workspaceId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
+      // Pausing keeps the first pause's time; resuming clears it.
+      ...(input.disabled !== undefined ? { disabledAt: input.disabled ? (row.disabledAt ?? new Date()) : null } : {}),
       credentials: this.#secrets.seal(credentials),
       settings: settings as Prisma.InputJsonValue,
     });

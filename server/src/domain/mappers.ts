@@ -127,6 +127,7 @@ export function toInboxDto(
     settings: unknown;
     syncState: unknown;
     credentials: string | null;
+    disabledAt: Date | null;
     createdAt: Date;
     members: Array<{ userId: string }>;
   },
@@ -142,6 +143,7 @@ export function toInboxDto(
     settings: obj(i.settings),
     syncState: publicSyncState(i.syncState),
     hasCredentials: i.credentials !== null,
+    disabled: i.disabledAt !== null,
     memberIds: i.members.map((m) => m.userId),
     createdAt: iso(i.createdAt),
   };

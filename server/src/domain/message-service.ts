@@ -57,8 +57,11 @@ export class MessageService {
   }
 
   /** The kind of an inbox (undefined: gone), read once per reply for all of its checks. */
+  /** The kind of the inbox a reply leaves through; 409 inbox_disabled when an admin paused it. */
   async #inboxKind(inboxId: string): Promise<InboxKind | undefined> {
-    return (await inboxesRepo.byId(this.#store.prisma, inboxId))?.kind;
+    const inbox = await inboxesRepo.byId(this.#store.prisma, inboxId);
+    if (inbox?.disabledAt) throw new AppError('inbox_disabled', 'This inbox is paused: an admin can resume it (PATCH /api/inboxes/{id} with disabled: false)');
+    return inbox?.kind;
   }
 
   async #visibleConversation(actor: Actor, conversationId: string) {

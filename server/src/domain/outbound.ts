@@ -82,6 +82,8 @@ export class OutboundDelivery implements JobHandler<OutboundJob> {
     const inbox = await inboxesRepo.byId(store.prisma, message.inboxId);
     const conversation = await conversationsRepo.get(store.prisma, job.workspaceId, message.conversationId);
     if (!inbox || !conversation) throw new Error('inbox or conversation no longer exists');
+    // Paused after the reply was queued: not sent; failed with the reason (retry it once the inbox is resumed).
+    if (inbox.disabledAt) throw new ChannelError('inbox_disabled', 'The inbox is paused: resume it, then retry this message');
     const contact = await contactsRepo.get(store.prisma, job.workspaceId, conversation.contactId);
     const adapter = this.#d.adapterFor(inbox.kind);
     if (!adapter) throw new Error(`no channel adapter for ${inbox.kind}`);

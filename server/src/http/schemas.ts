@@ -141,6 +141,7 @@ export const InboxSchema = z
       description: 'Email (IMAP): { uidValidity, lastUid, status: connecting|syncing|idle|error, lastError, lastSyncAt, backfill: { total, done }, since, messagesIngested, failures }',
     }),
     hasCredentials: z.boolean(),
+    disabled: z.boolean().openapi({ description: 'Paused by an admin: webhooks answer 404, sync and polling stop, replies are refused (409 inbox_disabled)' }),
     memberIds: z.array(Uuid),
     createdAt: z.string(),
   })

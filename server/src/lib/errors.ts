@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   setup_complete: 409,
   recipient_opted_out: 409,
+  /** A reply into an inbox an admin paused (PATCH /api/inboxes/{id} `disabled: true`). */
+  inbox_disabled: 409,
   payload_too_large: 413,
   /** A free-form reply after the channel's customer-service window closed (Meta: 24 h); send a template. */
   outside_reply_window: 422,

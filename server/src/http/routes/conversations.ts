@@ -239,7 +239,7 @@ export function conversationRoutes() {
       responses: {
         201: json(MessageSchema, 'Queued'),
         413: err('payload_too_large: a file or all files together over the limits (GET /session `limits`); nothing was stored'),
-        409: err('recipient_opted_out: the customer opted out on this channel (SMS STOP); nothing was queued'),
+        409: err('recipient_opted_out: the customer opted out on this channel (SMS STOP); inbox_disabled: an admin paused the inbox; nothing was queued'),
         422: err('outside_reply_window: send a template instead'),
         ...errorResponses,
       },
@@ -272,7 +272,7 @@ export function conversationRoutes() {
       request: { params: IdParam },
       responses: {
         200: json(MessageSchema),
-        409: err('conflict: the message has not failed; recipient_opted_out: the customer opted out'),
+        409: err('conflict: the message has not failed; recipient_opted_out: the customer opted out; inbox_disabled: the inbox is paused'),
         422: err('outside_reply_window'),
         ...errorResponses,
       },

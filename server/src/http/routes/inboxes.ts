@@ -18,6 +18,10 @@ const Update = z
     name: z.string().trim().min(1).max(100).optional(),
     credentials: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Merged into the stored credentials' }),
     settings: z.record(z.string(), z.unknown()).optional(),
+    disabled: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'true pauses the inbox (webhooks answer 404, email sync and Telegram polling stop, replies are refused with 409 inbox_disabled, queued replies fail); false resumes it (sync continues where it stopped)' }),
   })
   .openapi('InboxUpdate');
 
@@ -76,7 +80,7 @@ export function inboxRoutes() {
     async (c) => c.json(await c.get('services').inboxes.get(c.get('actor'), c.req.valid('param').id), 200),
   );
   app.openapi(
-    createRoute({ method: 'patch', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Rename or reconfigure an inbox (admin)', security,
+    createRoute({ method: 'patch', path: '/inboxes/{id}', tags: ['inboxes'], summary: 'Rename, reconfigure, pause or resume an inbox (admin)', security,
       middleware: [requireAuth] as const, request: { params: IdParam, ...body(Update) }, responses: { 200: json(InboxSchema), ...errorResponses } }),
     async (c) => c.json(await c.get('services').inboxes.update(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 200),
   );
