@@ -107,6 +107,7 @@ export class Store {
    * `sql: true` promises that `fn` only uses `tx.$queryRaw` / `tx.$executeRaw` (the hot paths: ingest, the
    * relay): on PostgreSQL the transaction then runs on a pooled pg connection directly, without Prisma's
    * interactive-transaction and per-query cost; any other use of `tx` throws. PGlite: a Prisma transaction.
+   * With `group` as well (the ingest), `fn` may share its transaction and COMMIT with others (TransactionGroups).
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     const keys = opts.group;
