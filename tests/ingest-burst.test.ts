@@ -26,7 +26,7 @@ describe.each(storageModes())('ingest under a concurrent burst (%s)', (mode) => 
 
   const post = (messages: unknown[]) => postApiWebhook(t.url, inbox.publicToken, SECRET, { messages });
 
-  it('stores every message once, one conversation per customer or per thread, known and new customers alike', async () => {
+  it('stores every message once, one conversation per customer and one per thread, known and new customers alike', async () => {
     const known = Array.from({ length: 8 }, (_, i) => `known-${i}`);
     const fresh = Array.from({ length: 8 }, (_, i) => `new-${i}`);
     const customers = [...known, ...fresh];
@@ -35,15 +35,15 @@ describe.each(storageModes())('ingest under a concurrent burst (%s)', (mode) => 
     // The known customers wrote before (by id and email): one open conversation each.
     for (const c of known) expect((await post([{ id: `${c}-hello`, contact: { id: c, email: email(c) }, text: `${c} hello` }])).status).toBe(200);
 
-    // Each customer sends four messages at once: plain ones, or two in each of two threads. Some of a known
-    // customer's messages name them by email only (another first identity, the same contact). Every delivery
-    // is sent twice.
+    // Each customer sends five messages at once: plain ones, or two in each of two threads and a plain one. Some
+    // of a known customer's messages name them by email only (another first identity, the same contact). Every
+    // delivery is sent twice.
     const messages = customers.flatMap((c) =>
-      ['1', '2', '3', '4'].map((x) => ({
+      ['1', '2', '3', '4', '5'].map((x) => ({
         id: `${c}-${x}`,
         contact: known.includes(c) && x === '2' ? { email: email(c) } : { id: c, email: email(c) },
         text: `${c} ${x}`,
-        ...(threaded(c) ? { threadId: `order-${c}-${Number(x) % 2}` } : {}),
+        ...(threaded(c) && x !== '5' ? { threadId: `order-${c}-${Number(x) % 2}` } : {}),
       })),
     );
     const deliveries = [...messages, ...messages].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -69,16 +69,20 @@ describe.each(storageModes())('ingest under a concurrent burst (%s)', (mode) => 
       const theirs = conversations.filter((v) => v.contactId === contact!.id);
       for (const m of stored.filter((m) => m.text?.startsWith(`${c} `))) expect(m.authorContactId, m.text ?? '').toBe(contact!.id);
       const conversationOf = (x: string) => byText(`${c} ${x}`).conversationId;
+      const plain = theirs.filter((v) => v.threadKey === null);
+      // One conversation without a thread: the plain messages (and a known customer's earlier one) are in it.
+      expect(plain, c).toHaveLength(1);
+      const plainOnes = threaded(c) ? ['5'] : ['1', '2', '3', '4', '5'];
+      for (const x of [...plainOnes, ...(known.includes(c) ? ['hello'] : [])]) expect(conversationOf(x), `${c} ${x}`).toBe(plain[0]!.id);
       if (threaded(c)) {
-        // One conversation per thread (and the known customer's earlier one).
-        expect(theirs.map((v) => v.threadKey ?? '').sort(), c).toEqual([...(known.includes(c) ? [''] : []), `order-${c}-0`, `order-${c}-1`]);
+        // And one conversation per thread, never mixed with the plain one.
+        expect(theirs.map((v) => v.threadKey ?? '').sort(), c).toEqual(['', `order-${c}-0`, `order-${c}-1`]);
         expect(conversationOf('1'), c).toBe(conversationOf('3'));
         expect(conversationOf('2'), c).toBe(conversationOf('4'));
         expect(conversationOf('1'), c).not.toBe(conversationOf('2'));
+        expect(theirs.find((v) => v.threadKey === `order-${c}-1`)?.id, c).toBe(conversationOf('1'));
       } else {
-        // Everything in one conversation (a known customer's: the one they had).
         expect(theirs, c).toHaveLength(1);
-        for (const x of ['1', '2', '3', '4', ...(known.includes(c) ? ['hello'] : [])]) expect(conversationOf(x), `${c} ${x}`).toBe(theirs[0]!.id);
       }
     }
     // Every stored message has its message.created event, once.

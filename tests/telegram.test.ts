@@ -94,6 +94,22 @@ describe.each(storageModes())('Telegram channel (%s)', (mode) => {
       expect(done.providerMessageId).toBe(`${ada.id}:${out.messageId}`);
     });
 
+    it("a group's conversation is the group's: the member's next private message goes to their private conversation", async () => {
+      const privateConv = await conversationOf(inbox.id, 'Ada Lovelace');
+      const group = { id: -100_777, type: 'supergroup', title: 'Parcel club' };
+      expect((await bot.pushUpdate({ message: telegramUserMessage(ada, { chat: group, text: 'Hello group', date: Math.ceil(Date.now() / 1000) + 1 }) })).status).toBe(200);
+      const groupConv = await eventually(async () => (await conversations(inbox.id)).find((c) => c.lastMessagePreview === 'Hello group'));
+      expect(groupConv.id).not.toBe(privateConv.id);
+      // The group's conversation is now Ada's newest (its date rounded up: Telegram's dates are whole seconds, and
+      // a date ahead of the server's clock counts as now); a private message still belongs to her private one.
+      expect((await bot.pushUpdate({ message: telegramUserMessage(ada, { text: 'Just between us' }) })).status).toBe(200);
+      await eventually(async () => (await messagesOf(privateConv.id)).some((m) => m.text === 'Just between us'));
+      expect((await messagesOf(groupConv.id)).map((m) => m.text)).toEqual(['Hello group']);
+      const sent = await reply(privateConv.id, { text: 'Only you read this.' });
+      expect(await settled(privateConv.id, sent.id)).toMatchObject({ deliveryStatus: 'sent' });
+      expect(bot.sent.at(-1)).toMatchObject({ method: 'sendMessage', chatId: String(ada.id), text: 'Only you read this.' });
+    });
+
     it('answers a redelivered update 401 replayed, storing nothing; Telegram\'s retry of an update answered 5xx is stored once', async () => {
       const { update } = await bot.pushUpdate({ message: telegramUserMessage(ada, { text: 'once only' }) });
       const again = await bot.postToWebhook(update);

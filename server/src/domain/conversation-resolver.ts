@@ -56,7 +56,7 @@ async function byReference(
  *    message's own id (the subject never merges threads).
  * 1. With a thread key (email thread, Slack thread, API threadId): the thread's conversation, whatever
  *    its status; a resolved one is reopened.
- * 2. Without one: the contact's newest conversation in this inbox if it is open, pending or snoozed;
+ * 2. Without one: the contact's newest conversation without a thread key in this inbox if it is open, pending or snoozed;
  *    a resolved one is reopened only within the inbox's reopen window; otherwise a new conversation.
  * An advisory lock per (inbox, thread/contact) keeps two concurrent first messages from opening two.
  */

@@ -123,7 +123,8 @@ export const conversationsRepo = {
     return rows[0] ? fromRaw(rows[0]) : null;
   },
   /**
-   * The contact's newest conversation in an inbox (any status, threaded or not). Ingest hot path: one query.
+   * The contact's newest conversation in an inbox that has no thread key (any status; a thread's conversation
+   * belongs to its thread). Ingest hot path: one query.
    * The contact's conversations are read through the (contactId, lastActivityAt) index and only then
    * filtered by inbox: left to itself, a planner without statistics (PGlite never analyzes; PostgreSQL
    * until autovacuum first does) ANDs in the (inboxId, threadKey) index and reads every conversation of
@@ -136,7 +137,7 @@ export const conversationsRepo = {
       )
       SELECT ${conversationColumns}, ct.name AS "contactName", ${labelNames}
       FROM theirs c JOIN "Contact" ct ON ct.id = c."contactId"
-      WHERE c."inboxId" = ${inboxId}::uuid
+      WHERE c."inboxId" = ${inboxId}::uuid AND c."threadKey" IS NULL
       ORDER BY c."lastActivityAt" DESC LIMIT 1`;
     return rows[0] ? fromRaw(rows[0]) : null;
   },

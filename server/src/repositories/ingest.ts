@@ -29,7 +29,7 @@ export interface IngestProbe {
   /** With `thread`: this query took the thread's conversation lock. */
   threadLocked: boolean;
   /**
-   * With `lockContactIn` and `prefetch`: that contact's newest conversation in the inbox, as
+   * With `lockContactIn` and `prefetch`: that contact's newest conversation without a thread key in the inbox, as
    * conversationsRepo.latestForContact returns it (with `thread`: the thread's, as latestForThread), but read
    * in the same statement, i.e. possibly before a concurrent holder of the lock committed. Only usable with
    * `version` passed to `append`, which then stores nothing unless the row is unchanged and still the newest
@@ -154,7 +154,7 @@ export const ingestRepo = {
       FROM (SELECT 1) one LEFT JOIN LATERAL (
         SELECT ${conversationSelect}, c.version
         FROM theirs c JOIN "Contact" ct ON ct.id = c."contactId"
-        WHERE c."inboxId" = ${p.inboxId}::uuid
+        WHERE c."inboxId" = ${p.inboxId}::uuid AND c."threadKey" IS NULL
         ORDER BY c."lastActivityAt" DESC LIMIT 1
       ) latest ON true`
       : await db.$queryRaw<Row[]>`/* prepare: */
@@ -208,8 +208,9 @@ export const ingestRepo = {
       return true;
     }
     const c = conversation;
-    // "Still the newest" of the contact's conversations in the inbox, or of the thread's.
-    const sameKey = c.threadKey != null ? Prisma.sql`o."threadKey" = ${c.threadKey}` : Prisma.sql`o."contactId" = ${c.contactId ?? null}::uuid`;
+    // "Still the newest" of the contact's conversations without a thread in the inbox, or of the thread's.
+    const sameKey =
+      c.threadKey != null ? Prisma.sql`o."threadKey" = ${c.threadKey}` : Prisma.sql`o."contactId" = ${c.contactId ?? null}::uuid AND o."threadKey" IS NULL`;
     const stored = db.$queryRaw<Array<{ stored: number }>>`/* prepare: */
       WITH conv AS (
         UPDATE "Conversation" SET
