@@ -156,6 +156,7 @@ export class Store {
       broken = true;
     };
     client.on('error', onError);
+    let afterCommit: Array<() => void> | null = null;
     try {
       const tx = pipelinedTx(client, rawSql(client, pool), { shared: true });
       const hooks: Array<() => void> = [];
@@ -185,8 +186,7 @@ export class Store {
       const committed = (await client.query('COMMIT')) as { command?: string };
       // A statement failed but its fn went on (caught the error): the server answered COMMIT with ROLLBACK.
       if (committed.command !== 'COMMIT') return { committed: false, culprit: fns.map(() => false) };
-      for (const h of hooks) h();
-      this.#notify();
+      afterCommit = hooks;
       return { committed: true, values: settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) };
     } catch (err) {
       // BEGIN or COMMIT itself failed: the connection is in an unknown state.
@@ -195,6 +195,11 @@ export class Store {
     } finally {
       client.off('error', onError);
       client.release(broken);
+      // Committed: the members' afterCommit hooks, then the listeners, as after a transaction of one's own.
+      if (afterCommit) {
+        for (const h of afterCommit) h();
+        this.#notify();
+      }
     }
   }
 
