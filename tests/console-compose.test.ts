@@ -2,7 +2,8 @@
 // an email reply with the agent's own Subject and Cc arrives at the SMTP server with exactly those; files
 // picked, dropped or pasted reach the integrator's webhook (API channel) base64-encoded; a file over the
 // server's limit is refused in the browser before anything is sent; attachments the server did not store
-// show as such; the contact's name, company, attributes and identities are edited and survive a reload.
+// show as such; a paused inbox's composer turns replies off and keeps notes; the contact's name, company,
+// attributes and identities are edited and survive a reload.
 // Screenshots go to tests/artifacts/ (gitignored).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -252,6 +253,25 @@ describe('the console composer and contact panel', () => {
     await page.waitFor(`!document.querySelector('#composer-sms')`, 'no counter on a note');
     await page.evaluate(`document.querySelector('.modes input[value=message]').click()`);
     await page.fill('#composer-text', '');
+  });
+
+  it('in a paused inbox the composer turns replies off with the reason; notes still work', async () => {
+    const paused = (await admin.post('/api/inboxes', { kind: 'api', name: 'Old shop', credentials: { secret: SECRET, webhookUrl: receiver.url } })).body;
+    const posted = await postApiWebhook(server.url, paused.publicToken, SECRET, { messages: [{ id: 'old-1', contact: { id: 'cust-old', name: 'Olaf' }, text: 'Still there?' }] });
+    expect(posted.status).toBe(200);
+    expect((await admin.patch(`/api/inboxes/${paused.id}`, { disabled: true })).status).toBe(200);
+    const conversation = await conversationOf(paused.id);
+    await open(conversation.id);
+    await page.waitFor(`document.querySelector('.sidebar')?.innerText.includes('Old shop (paused)')`, 'the paused inbox marked in the sidebar');
+    await page.fill('#composer-text', 'Yes, we are.');
+    await page.waitFor(`document.querySelector('#composer-paused')?.textContent.startsWith('This inbox is paused') && document.querySelector('.composer button[type=submit]').disabled`, 'replies off, with the reason');
+    await page.click('.composer input[value=note]');
+    await page.waitFor(`!document.querySelector('#composer-paused') && !document.querySelector('.composer button[type=submit]').disabled`, 'the note mode');
+    await page.evaluate(`document.querySelector('.composer').requestSubmit()`);
+    await page.waitFor(timelineHas('Yes, we are.'), 'the note in the timeline');
+    const stored = (await admin.get(`/api/conversations/${conversation.id}/messages`)).body.items as Array<{ text: string; kind: string }>;
+    expect(stored.find((m) => m.text === 'Yes, we are.')?.kind).toBe('note');
+    await page.click('.composer input[value=message]');
   });
 
   it("edits the contact's name, company, attributes and identities, and they survive a reload", async () => {

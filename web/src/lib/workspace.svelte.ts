@@ -21,6 +21,11 @@ export function inboxKind(inboxId: string): InboxKind | null {
   return workspace.inboxes.find((i) => i.id === inboxId)?.kind ?? null;
 }
 
+/** The inbox is paused by an admin (replies are refused). */
+export function inboxPaused(inboxId: string): boolean {
+  return workspace.inboxes.find((i) => i.id === inboxId)?.disabled ?? false;
+}
+
 export function userName(id: string | null): string | null {
   return id ? (workspace.users.find((u) => u.id === id)?.name ?? null) : null;
 }
