@@ -2,9 +2,11 @@
 // process (its own env, data dir and port), plus the console build step of the start script.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@switchboard/channels/testing';
+
+export { freePort };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -63,20 +65,10 @@ export async function ensureConsoleBuilt(): Promise<void> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface ServerProcess {
   url: string;
+  /** The process logs at info level: it says when it listens (and on which port). */
+  announcesListening: boolean;
   child: ChildProcess;
   /** Everything the process wrote so far (stdout + stderr). */
   output(): string;
@@ -90,9 +82,10 @@ export interface ServerProcess {
 export function spawnServer(env: Record<string, string>): ServerProcess {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SERVER_VARS.test(k)) base[k] = v;
+  const logLevel = env.LOG_LEVEL ?? 'info';
   const child = spawn(process.execPath, ['server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...base, LOG_LEVEL: 'info', ...env },
+    env: { ...base, LOG_LEVEL: logLevel, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -103,6 +96,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   );
   return {
     url: `http://127.0.0.1:${env.PORT ?? '3000'}`,
+    announcesListening: ['info', 'debug', 'trace'].includes(logLevel),
     child,
     output: () => out,
     exited,
@@ -113,7 +107,10 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   };
 }
 
-/** Waits until GET /healthz answers 200; fails early with the output when the process exits. */
+/**
+ * Waits until GET /healthz answers 200 and, when the process logs at info level, it has said it listens on its
+ * port (so the answer is not another process's on the same port); fails early with the output when it exits.
+ */
 export async function waitReady(p: ServerProcess, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
@@ -122,7 +119,7 @@ export async function waitReady(p: ServerProcess, timeoutMs = 120_000): Promise<
     if (exited) throw new Error(`server exited before it was ready (${p.child.exitCode}):\n${p.output()}`);
     try {
       const res = await fetch(`${p.url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
+      if (res.status === 200 && (!p.announcesListening || listeningOn(p))) return;
     } catch {
       /* not listening yet */
     }
@@ -130,6 +127,12 @@ export async function waitReady(p: ServerProcess, timeoutMs = 120_000): Promise<
   }
   p.child.kill('SIGKILL');
   throw new Error(`server not ready after ${timeoutMs} ms:\n${p.output()}`);
+}
+
+/** The process's log says it listens on the port of its URL. */
+function listeningOn(p: ServerProcess): boolean {
+  const port = new URL(p.url).port;
+  return p.output().split('\n').some((line) => line.includes('Switchboard listening') && line.includes(`"port":${port},`));
 }
 
 /** Starts a server on a free port and waits until it is ready. */

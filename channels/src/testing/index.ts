@@ -4,7 +4,8 @@ export { startSlackFake, type SlackFake, type SlackFakeCall, type SlackFakeFailu
 export { startTelegramFake, telegramUserMessage, type TelegramFake, type TelegramFakeCall, type TelegramFakeError, type TelegramFakeFile, type TelegramFakeOptions, type TelegramSentMessage } from './telegram-fake.ts';
 export { startSmtpFake, type SmtpFake, type SmtpFakeMessage, type SmtpFakeOptions } from './smtp-fake.ts';
 export { httpProviderHarness, smtpProviderHarness, type ProviderHarness } from './provider-harness.ts';
-export { freePort, startDovecot, type Dovecot } from './dovecot.ts';
+export { startDovecot, type Dovecot } from './dovecot.ts';
+export { freePort } from './free-port.ts';
 export { sampleOutboundMessage } from './fixtures.ts';
 export { apiTestContext, signedApiRequest, TEST_API_SECRET } from '../api/fixtures.ts';
 export { emailTestContext, listFixtures as listEmailFixtures, readFixture as readEmailFixture, readThreadingCorpus, TEST_FROM_ADDRESS, type ThreadingCorpus, type ThreadingDelivery } from '../email/fixtures.ts';
