@@ -56,8 +56,10 @@ export class MessageService {
     assertNotOptedOut(this.#adapterFor, inboxKind, contact?.identities ?? []);
   }
 
-  /** The kind of an inbox (undefined: gone), read once per reply for all of its checks. */
-  /** The kind of the inbox a reply leaves through; 409 inbox_disabled when an admin paused it. */
+  /**
+   * The kind of the inbox a reply leaves through (undefined: gone), read once per reply for all of its checks;
+   * 409 inbox_disabled when an admin paused the inbox.
+   */
   async #inboxKind(inboxId: string): Promise<InboxKind | undefined> {
     const inbox = await inboxesRepo.byId(this.#store.prisma, inboxId);
     if (inbox?.disabledAt) throw new AppError('inbox_disabled', 'This inbox is paused: an admin can resume it (PATCH /api/inboxes/{id} with disabled: false)');

@@ -5,6 +5,8 @@ import { TransactionGroups, type TogetherOutcome, type TxFn } from './transactio
 
 export { isUniqueViolation };
 
+type Pool = NonNullable<Database['pool']>;
+
 export type Tx = Prisma.TransactionClient;
 
 /** Thrown inside a transaction to have Store.transaction roll back and run it again (an optimistic read lost a race). */
@@ -143,111 +145,88 @@ export class Store {
   }
 
   /**
+   * A pooled connection for one transaction on PostgreSQL. `broken()` makes the pool drop the connection when it
+   * is released (its state is unknown); a connection lost meanwhile is dropped too.
+   */
+  async #onConnection<T>(work: (client: PgPoolClient, pool: Pool, broken: () => void) => Promise<T>): Promise<T> {
+    const pool = this.#pool;
+    if (!pool) throw new Error('no pg pool');
+    const client = await pool.connect();
+    let broken = false;
+    const markBroken = () => {
+      broken = true;
+    };
+    // A connection lost mid-transaction emits 'error' on the client (unhandled, it would crash the process).
+    client.on('error', markBroken);
+    try {
+      return await work(client, pool, markBroken);
+    } finally {
+      client.off('error', markBroken);
+      client.release(broken);
+    }
+  }
+
+  /**
    * A group's transaction (TransactionGroups): every fn concurrently on one connection, their statements
    * pipelined, then one COMMIT; afterCommit hooks and listeners as for one transaction. The group holds a gate
    * slot.
    */
   async #runSqlTogether(fns: Array<TxFn<Tx>>): Promise<TogetherOutcome> {
-    const pool = this.#pool;
-    if (!pool) throw new Error('no pg pool');
-    const client = await pool.connect();
-    let broken = false;
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    let afterCommit: Array<() => void> | null = null;
-    try {
+    const hooks: Array<() => void> = [];
+    const outcome = await this.#onConnection(async (client, pool, broken): Promise<TogetherOutcome> => {
       const tx = pipelinedTx(client, rawSql(client, pool), { shared: true });
-      const hooks: Array<() => void> = [];
       this.#txHooks.set(tx.handle, hooks);
-      let begun: Promise<unknown> | undefined;
-      // BEGIN and every fn's first statement leave in one write.
-      const running = batchWrites(client, () => {
-        begun = client.query('BEGIN');
-        begun.catch(() => {}); // surfaces below
-        return fns.map((fn) => {
-          try {
-            return fn(tx.handle);
-          } catch (err) {
-            return Promise.reject(err);
-          }
-        });
-      });
-      const settled = await Promise.allSettled(running);
-      await begun;
-      if (settled.some((s) => s.status === 'rejected')) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true; // rolled back all the same: nothing commits on a connection that is gone
-        });
-        // Statements behind a failed one fail with "current transaction is aborted": their fns are not to blame.
-        return { committed: false, culprit: settled.map((s) => s.status === 'rejected' && sqlState(s.reason) !== IN_FAILED_TRANSACTION) };
+      try {
+        // BEGIN and every fn's first statement leave in one write.
+        const { begun, started } = begin(client, () => fns.map((fn) => call(fn, tx.handle)));
+        const settled = await Promise.allSettled(started);
+        await begun;
+        if (settled.some((s) => s.status === 'rejected')) {
+          // Rolled back all the same if that fails: nothing commits on a connection that is gone.
+          await client.query('ROLLBACK').catch(broken);
+          // Statements behind a failed one fail with "current transaction is aborted": their fns are not to blame.
+          return { committed: false, culprit: settled.map((s) => s.status === 'rejected' && sqlState(s.reason) !== IN_FAILED_TRANSACTION) };
+        }
+        const committed = (await client.query('COMMIT')) as { command?: string };
+        // A statement failed but its fn went on (caught the error): the server answered COMMIT with ROLLBACK.
+        if (committed.command !== 'COMMIT') return { committed: false, culprit: fns.map(() => false) };
+        return { committed: true, values: settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) };
+      } catch (err) {
+        // BEGIN or COMMIT itself failed: the connection is in an unknown state.
+        broken();
+        throw err;
       }
-      const committed = (await client.query('COMMIT')) as { command?: string };
-      // A statement failed but its fn went on (caught the error): the server answered COMMIT with ROLLBACK.
-      if (committed.command !== 'COMMIT') return { committed: false, culprit: fns.map(() => false) };
-      afterCommit = hooks;
-      return { committed: true, values: settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) };
-    } catch (err) {
-      // BEGIN or COMMIT itself failed: the connection is in an unknown state.
-      broken = true;
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-      // Committed: the members' afterCommit hooks, then the listeners, as after a transaction of one's own.
-      if (afterCommit) {
-        for (const h of afterCommit) h();
-        this.#notify();
-      }
+    });
+    // Committed: the members' afterCommit hooks, then the listeners, as after a transaction of one's own.
+    if (outcome.committed) {
+      for (const h of hooks) h();
+      this.#notify();
     }
+    return outcome;
   }
 
   async #runSql<T>(fn: (tx: Tx) => Promise<T>, slotHeld = false): Promise<T> {
-    const pool = this.#pool;
-    if (!pool) throw new Error('no pg pool');
     if (!slotHeld) await this.#gate?.acquire(MAX_WAIT_MS);
     try {
-      const client = await pool.connect();
-      let broken = false;
-      // A connection lost mid-transaction emits 'error' on the client (unhandled, it would crash the process).
-      const onError = () => {
-        broken = true;
-      };
-      client.on('error', onError);
-      const tx = pipelinedTx(client, rawSql(client, pool));
-      try {
-        // BEGIN leaves in one write with the first statement (sent synchronously by fn), COMMIT with the one
-        // fn marked with commitWithNext; the connection is in pipeline mode (see openDatabase).
-        let begun: Promise<unknown> | undefined;
-        const running = batchWrites(client, () => {
-          begun = client.query('BEGIN');
-          begun.catch(() => {}); // surfaces below, or through the statements behind it
-          return fn(tx.handle);
-        });
-        const result = await running;
-        await begun;
-        const committed = (await (tx.commit ?? client.query('COMMIT'))) as { command?: string };
-        // A statement failed but fn went on (caught the error): the server answers COMMIT with ROLLBACK.
-        if (committed.command !== 'COMMIT') throw new Error(`transaction rolled back (a statement in it failed): ${committed.command}`);
-        return result;
-      } catch (err) {
-        if (tx.commit) {
+      return await this.#onConnection(async (client, pool, broken) => {
+        const tx = pipelinedTx(client, rawSql(client, pool));
+        try {
+          // BEGIN leaves in one write with the first statement (sent synchronously by fn), COMMIT with the one
+          // fn marked with commitWithNext; the connection is in pipeline mode (see openDatabase).
+          const { begun, started } = begin(client, () => fn(tx.handle));
+          const result = await started;
+          await begun;
+          const committed = (await (tx.commit ?? client.query('COMMIT'))) as { command?: string };
+          // A statement failed but fn went on (caught the error): the server answers COMMIT with ROLLBACK.
+          if (committed.command !== 'COMMIT') throw new Error(`transaction rolled back (a statement in it failed): ${committed.command}`);
+          return result;
+        } catch (err) {
           // COMMIT went out behind the last statement: the server committed, or (the statement failed) rolled back.
-          await tx.commit.catch(() => {
-            broken = true;
-          });
+          // Otherwise roll back; a connection that cannot even do that is in an unknown state: the pool drops it.
+          await (tx.commit ?? client.query('ROLLBACK')).catch(broken);
           throw err;
         }
-        // A connection that cannot even roll back is in an unknown state: the pool drops it.
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
-      }
+      });
     } finally {
       if (!slotHeld) this.#gate?.release();
     }
@@ -263,6 +242,27 @@ export class Store {
     } finally {
       this.#gate.release();
     }
+  }
+}
+
+/**
+ * Sends BEGIN and runs `start`, whose statements (issued synchronously) leave in the same write. `begun` surfaces
+ * BEGIN's own failure once awaited (else it would be unhandled while the statements behind it fail too).
+ */
+function begin<R>(client: PgPoolClient, start: () => R): { begun: Promise<unknown>; started: R } {
+  return batchWrites(client, () => {
+    const begun = client.query('BEGIN');
+    begun.catch(() => {});
+    return { begun, started: start() };
+  });
+}
+
+/** fn(tx) as a promise, also when fn throws before returning one. */
+function call<R>(fn: (tx: Tx) => Promise<R>, tx: Tx): Promise<R> {
+  try {
+    return fn(tx);
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 

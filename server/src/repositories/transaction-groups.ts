@@ -96,15 +96,14 @@ export class TransactionGroups<Tx> {
     const started = performance.now();
     try {
       await this.#lanes.acquire(this.#maxWaitMs);
+      try {
+        await this.#gate.acquire(Math.max(1, this.#maxWaitMs - Math.round(performance.now() - started)));
+      } catch (err) {
+        this.#lanes.release();
+        throw err;
+      }
     } catch (err) {
-      this.#close(members);
-      for (const m of members) void this.#settle(m, Promise.reject(err));
-      return;
-    }
-    try {
-      await this.#gate.acquire(Math.max(1, this.#maxWaitMs - Math.round(performance.now() - started)));
-    } catch (err) {
-      this.#lanes.release();
+      // No lane or no connection in time: as for a transaction of one's own that waited for a connection.
       this.#close(members);
       for (const m of members) void this.#settle(m, Promise.reject(err));
       return;
